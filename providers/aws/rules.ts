@@ -1,0 +1,70 @@
+import type { CloudRules } from "../../src/config/load";
+import type { ConfigIssue } from "../../src/config/issues";
+import type { PlatformSettings } from "../../src/config/settings";
+
+const regionPattern = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+/** Retention values CloudWatch Logs accepts (PutRetentionPolicy); any other value is refused. */
+export const cloudWatchRetentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+];
+
+/** AWS provider keys and the checks only AWS can judge; imports no SDK. */
+export const awsRules: CloudRules = {
+  providerConfig: {
+    regionKey: "aws:region",
+    required: [
+      { key: "aws:region", expected: "an AWS region such as us-east-1", pattern: regionPattern },
+    ],
+  },
+  statefulTypes: [
+    "aws:rds/instance:Instance",
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+    "aws:kms/key:Key",
+    "aws:secretsmanager/secret:Secret",
+    "aws:opensearch/serverlessCollection:ServerlessCollection",
+    "aws:s3/bucket:Bucket",
+    "aws:cloudwatch/logGroup:LogGroup",
+  ],
+  validate(settings: PlatformSettings): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const retention = settings.monitoring.logRetentionDays;
+    if (!cloudWatchRetentionDays.includes(retention)) {
+      const nearest = cloudWatchRetentionDays.reduce((best, value) =>
+        Math.abs(value - retention) < Math.abs(best - retention) ? value : best,
+      );
+      issues.push({
+        key: "rag:logRetentionDays",
+        expected: `one of CloudWatch's retention values (${cloudWatchRetentionDays.join(", ")})`,
+        given: String(retention),
+        hint: `The nearest accepted value is ${nearest}.`,
+      });
+    }
+    const backupRegion = settings.database.backupRegion;
+    if (backupRegion !== undefined && !regionPattern.test(backupRegion)) {
+      issues.push({
+        key: "rag:backupRegion",
+        expected: "an AWS region such as us-west-2",
+        given: JSON.stringify(backupRegion),
+      });
+    }
+    const machineType = settings.cluster.nodeMachineType;
+    if (machineType !== undefined && !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(machineType)) {
+      issues.push({
+        key: "rag:nodeMachineType",
+        expected: "an EC2 instance type such as m6i.large",
+        given: JSON.stringify(machineType),
+      });
+    }
+    const instanceType = settings.database.instanceType;
+    if (instanceType !== undefined && !/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(instanceType)) {
+      issues.push({
+        key: "rag:databaseInstanceType",
+        expected: "an RDS instance class such as db.r6g.large",
+        given: JSON.stringify(instanceType),
+      });
+    }
+    return issues;
+  },
+};

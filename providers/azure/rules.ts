@@ -1,0 +1,179 @@
+import type { CloudRules } from "../../src/config/load";
+import type { ConfigIssue } from "../../src/config/issues";
+import type { PlatformSettings } from "../../src/config/settings";
+
+const locationPattern = /^[a-z]+[a-z0-9]*$/;
+
+/**
+ * Pod and service ranges of the AKS CNI overlay; they live outside the VNet but must not overlap
+ * it, or nodes could not route to their own subnet.
+ */
+export const kubernetesAddressRanges = {
+  podCidr: "192.168.0.0/16",
+  serviceCidr: "172.16.0.0/16",
+  dnsServiceIp: "172.16.0.10",
+} as const;
+
+/**
+ * The region Azure copies geo-redundant PostgreSQL backups to (its paired region); the backup
+ * region cannot be chosen, so `rag:backupRegion` must name it.
+ */
+export const pairedRegions: Record<string, string> = {
+  westeurope: "northeurope",
+  northeurope: "westeurope",
+  uksouth: "ukwest",
+  ukwest: "uksouth",
+  francecentral: "francesouth",
+  germanywestcentral: "germanynorth",
+  swedencentral: "swedensouth",
+  switzerlandnorth: "switzerlandwest",
+  norwayeast: "norwaywest",
+  eastus: "westus",
+  eastus2: "centralus",
+  centralus: "eastus2",
+  westus: "eastus",
+  westus2: "westcentralus",
+  westus3: "eastus",
+  northcentralus: "southcentralus",
+  southcentralus: "northcentralus",
+  canadacentral: "canadaeast",
+  australiaeast: "australiasoutheast",
+  japaneast: "japanwest",
+  southeastasia: "eastasia",
+  eastasia: "southeastasia",
+  centralindia: "southindia",
+  koreacentral: "koreasouth",
+  brazilsouth: "southcentralus",
+};
+
+/** Whether two IPv4 CIDR blocks share any address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const range = (cidr: string): [number, number] => {
+    const [address, prefixText] = cidr.split("/");
+    const start = address.split(".").reduce((value, octet) => value * 256 + Number(octet), 0);
+    const size = 2 ** (32 - Number(prefixText));
+    const first = start - (start % size);
+    return [first, first + size - 1];
+  };
+  const [aStart, aEnd] = range(a);
+  const [bStart, bEnd] = range(b);
+  return aStart <= bEnd && bStart <= aEnd;
+}
+
+/** Flexible Server SKUs of the Burstable tier (Standard_B...), which offer no HA standby. */
+export function isBurstableSku(sku: string): boolean {
+  return /^Standard_B/.test(sku);
+}
+
+/** Azure provider keys and the checks only Azure can judge; imports no SDK. */
+export const azureRules: CloudRules = {
+  providerConfig: {
+    regionKey: "azure-native:location",
+    required: [
+      {
+        key: "azure-native:location",
+        expected: "an Azure location name such as westeurope (lower-case, no spaces)",
+        pattern: locationPattern,
+      },
+    ],
+  },
+  statefulTypes: [
+    "azure-native:dbforpostgresql:Server",
+    "azure-native:keyvault:Vault",
+    "azure-native:keyvault:Key",
+    "azure-native:keyvault:Secret",
+    "azure-native:search:Service",
+    "azure-native:operationalinsights:Workspace",
+  ],
+  validate(settings: PlatformSettings): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const retention = settings.monitoring.logRetentionDays;
+    if (retention < 30 || retention > 730) {
+      issues.push({
+        key: "rag:logRetentionDays",
+        expected: "an integer from 30 to 730 (Log Analytics workspace retention)",
+        given: String(retention),
+      });
+    }
+    const backupRegion = settings.database.backupRegion;
+    if (backupRegion !== undefined && !locationPattern.test(backupRegion)) {
+      issues.push({
+        key: "rag:backupRegion",
+        expected: "an Azure location name such as northeurope",
+        given: JSON.stringify(backupRegion),
+      });
+    }
+    const machineType = settings.cluster.nodeMachineType;
+    if (machineType !== undefined && !/^Standard_[A-Za-z0-9_]+$/.test(machineType)) {
+      issues.push({
+        key: "rag:nodeMachineType",
+        expected: "an Azure VM size such as Standard_D4s_v5",
+        given: JSON.stringify(machineType),
+      });
+    }
+    const sku = settings.database.instanceType;
+    if (sku !== undefined && !/^Standard_[A-Za-z0-9_]+$/.test(sku)) {
+      issues.push({
+        key: "rag:databaseInstanceType",
+        expected: "a Flexible Server SKU such as Standard_D2ds_v5",
+        given: JSON.stringify(sku),
+      });
+    }
+    issues.push(...networkIssues(settings), ...databaseIssues(settings));
+    return issues;
+  },
+};
+
+function networkIssues(settings: PlatformSettings): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const cidr = settings.network.cidr;
+  const prefix = Number(cidr.split("/")[1]);
+  if (!(prefix >= 8 && prefix <= 20)) {
+    issues.push({
+      key: "rag:networkCidr",
+      expected: "an IPv4 block from /8 to /20 (nodes take half, three /+4 subnets follow)",
+      given: JSON.stringify(cidr),
+    });
+  }
+  for (const range of [kubernetesAddressRanges.podCidr, kubernetesAddressRanges.serviceCidr]) {
+    if (prefix >= 0 && prefix <= 32 && cidrsOverlap(cidr, range)) {
+      issues.push({
+        key: "rag:networkCidr",
+        expected: `a block that does not overlap the cluster's pod and service ranges (${range})`,
+        given: JSON.stringify(cidr),
+        hint: "Choose an address space in 10.0.0.0/8.",
+      });
+    }
+  }
+  return issues;
+}
+
+function databaseIssues(settings: PlatformSettings): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const { database, region } = settings;
+  // The size map gives Burstable only for `small`; an explicit SKU decides otherwise.
+  const burstable =
+    database.instanceType !== undefined
+      ? isBurstableSku(database.instanceType)
+      : database.size === "small";
+  if (database.highAvailability && burstable) {
+    issues.push({
+      key: "rag:databaseHighAvailability",
+      expected:
+        "false with a Burstable (Standard_B...) database, which has no zone-redundant standby",
+      given: "true",
+      hint: "Use rag:databaseSize medium or large, or a General Purpose rag:databaseInstanceType.",
+    });
+  }
+  const paired = pairedRegions[region];
+  if (database.crossRegionBackup && paired !== undefined && database.backupRegion !== undefined) {
+    if (database.backupRegion !== paired) {
+      issues.push({
+        key: "rag:backupRegion",
+        expected: `${paired}, the region Azure pairs with ${region} for geo-redundant backups`,
+        given: JSON.stringify(database.backupRegion),
+      });
+    }
+  }
+  return issues;
+}

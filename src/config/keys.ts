@@ -1,0 +1,292 @@
+import { z } from "zod";
+import {
+  clouds,
+  endpointAccessModes,
+  environments,
+  sizeClasses,
+  vectorStoreEngines,
+  type EnvironmentProfile,
+} from "./settings";
+
+/** How a stack file value is decoded from the string the Pulumi CLI hands the program. */
+export type ConfigKind = "string" | "integer" | "boolean" | "array";
+
+/** One `rag:` key: how it is decoded and checked, and where it lands in the profile. */
+export interface ConfigKey {
+  /** Key without the `rag:` namespace. */
+  name: string;
+  kind: ConfigKind;
+  /** Checks the decoded value. */
+  schema: z.ZodType;
+  /** What a valid value is, as shown in error messages and the README's reference. */
+  expected: string;
+  description: string;
+  /** Writes the value into a profile; absent for `cloud` and `environment`, read separately. */
+  apply?: (profile: EnvironmentProfile, value: never) => void;
+}
+
+const cidr = z
+  .string()
+  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/)
+  .refine((value) => {
+    const [address, bits] = value.split("/");
+    return address.split(".").every((octet) => Number(octet) <= 255) && Number(bits) <= 32;
+  });
+const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/);
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+function key<T>(
+  name: string,
+  kind: ConfigKind,
+  schema: z.ZodType<T>,
+  expected: string,
+  description: string,
+  apply?: (profile: EnvironmentProfile, value: T) => void,
+): ConfigKey {
+  return { name, kind, schema, expected, description, apply: apply as ConfigKey["apply"] };
+}
+
+/** Every `rag:` key a stack file may set. Pulumi.yaml declares the same keys (a test checks). */
+export const configKeys: ConfigKey[] = [
+  key("cloud", "string", z.enum(clouds), "one of aws, gcp, azure", "Cloud the stack runs on."),
+  key(
+    "environment",
+    "string",
+    z.enum(environments),
+    "one of staging, production",
+    "Environment tier; decides the profile of defaults, whatever the stack is called.",
+  ),
+  key(
+    "owner",
+    "string",
+    z.string().min(1).max(63),
+    "a team name of 1-63 characters",
+    "Value of the `owner` tag.",
+  ),
+  key(
+    "costCenter",
+    "string",
+    z.string().min(1).max(63),
+    "a cost centre of 1-63 characters",
+    "Value of the `cost-center` tag.",
+  ),
+  key(
+    "networkCidr",
+    "string",
+    cidr.refine((value) => {
+      const bits = Number(value.split("/")[1]);
+      return bits >= 16 && bits <= 20;
+    }),
+    "an IPv4 CIDR block from /16 to /20, such as 10.40.0.0/16",
+    "Address space of the platform network.",
+    (p, v: string) => (p.network.cidr = v),
+  ),
+  key(
+    "natPerZone",
+    "boolean",
+    z.boolean(),
+    "true or false",
+    "One NAT gateway per zone instead of one shared gateway.",
+    (p, v: boolean) => (p.network.natPerZone = v),
+  ),
+  key(
+    "kubernetesVersion",
+    "string",
+    z.string().regex(/^1\.(2[89]|3\d)$/),
+    'a Kubernetes minor version from 1.28 to 1.39, such as "1.33"',
+    "Kubernetes minor version of the cluster.",
+    (p, v: string) => (p.cluster.kubernetesVersion = v),
+  ),
+  key(
+    "nodeSize",
+    "string",
+    z.enum(sizeClasses),
+    "one of small, medium, large",
+    "Node size class; each cloud maps it to a machine type.",
+    (p, v: (typeof sizeClasses)[number]) => (p.cluster.nodeSize = v),
+  ),
+  key(
+    "nodeMachineType",
+    "string",
+    z.string().regex(/^[A-Za-z0-9._-]{2,64}$/),
+    "the cloud's machine type name, such as m6i.large, e2-standard-4 or Standard_D4s_v5",
+    "Overrides the machine type derived from nodeSize.",
+    (p, v: string) => (p.cluster.nodeMachineType = v),
+  ),
+  key(
+    "nodeMinCount",
+    "integer",
+    int(1, 100),
+    "an integer from 1 to 100",
+    "Fewest nodes the autoscaler keeps.",
+    (p, v: number) => (p.cluster.nodeMinCount = v),
+  ),
+  key(
+    "nodeMaxCount",
+    "integer",
+    int(1, 100),
+    "an integer from 1 to 100",
+    "Most nodes the autoscaler adds.",
+    (p, v: number) => (p.cluster.nodeMaxCount = v),
+  ),
+  key(
+    "clusterEndpointAccess",
+    "string",
+    z.enum(endpointAccessModes),
+    "one of private, restricted",
+    "private: the Kubernetes API is reachable only inside the network; restricted: also publicly, from clusterAuthorizedNetworks only.",
+    (p, v: (typeof endpointAccessModes)[number]) => (p.cluster.endpointAccess = v),
+  ),
+  key(
+    "clusterAuthorizedNetworks",
+    "array",
+    z.array(cidr).max(20),
+    "a list of at most 20 IPv4 CIDR blocks",
+    "Networks allowed to reach a restricted Kubernetes API.",
+    (p, v: string[]) => (p.cluster.authorizedNetworks = v),
+  ),
+  key(
+    "databaseVersion",
+    "integer",
+    z.union([z.literal(16), z.literal(17)]),
+    "16 or 17 (PostgreSQL major versions with pgvector on every cloud)",
+    "PostgreSQL major version.",
+    (p, v: number) => (p.database.engineVersion = v),
+  ),
+  key(
+    "databaseSize",
+    "string",
+    z.enum(sizeClasses),
+    "one of small, medium, large",
+    "Database size class; each cloud maps it to an instance type.",
+    (p, v: (typeof sizeClasses)[number]) => (p.database.size = v),
+  ),
+  key(
+    "databaseInstanceType",
+    "string",
+    z.string().regex(/^[A-Za-z0-9._-]{2,64}$/),
+    "the cloud's instance type name, such as db.r6g.large, db-custom-2-8192 or Standard_D2ds_v5",
+    "Overrides the instance type derived from databaseSize.",
+    (p, v: string) => (p.database.instanceType = v),
+  ),
+  key(
+    "databaseStorageGb",
+    "integer",
+    int(20, 16384),
+    "an integer from 20 to 16384",
+    "Allocated database storage in GiB.",
+    (p, v: number) => (p.database.storageGb = v),
+  ),
+  key(
+    "databaseHighAvailability",
+    "boolean",
+    z.boolean(),
+    "true or false",
+    "Zone-redundant standby for the database.",
+    (p, v: boolean) => (p.database.highAvailability = v),
+  ),
+  key(
+    "backupRetentionDays",
+    "integer",
+    int(7, 35),
+    "an integer from 7 to 35 (the range every cloud's point-in-time recovery accepts)",
+    "Days of automated backups and point-in-time recovery.",
+    (p, v: number) => (p.database.backupRetentionDays = v),
+  ),
+  key(
+    "crossRegionBackup",
+    "boolean",
+    z.boolean(),
+    "true or false",
+    "Copy backups to backupRegion.",
+    (p, v: boolean) => (p.database.crossRegionBackup = v),
+  ),
+  key(
+    "backupRegion",
+    "string",
+    z.string().regex(/^[a-z][a-z0-9-]{2,30}$/),
+    "a region or location name of the stack's cloud, such as us-west-2, europe-west4 or westeurope",
+    "Region that receives backup copies; must differ from the stack's region.",
+    (p, v: string) => (p.database.backupRegion = v),
+  ),
+  key(
+    "vectorStoreEngine",
+    "string",
+    z.enum(vectorStoreEngines),
+    "one of pgvector, qdrant, managed",
+    "Where embeddings live: pgvector in the database, qdrant in the cluster, or the cloud's managed vector search.",
+    (p, v: (typeof vectorStoreEngines)[number]) => (p.vectorStore.engine = v),
+  ),
+  key(
+    "vectorDimensions",
+    "integer",
+    int(2, 2000),
+    "an integer from 2 to 2000 (pgvector indexes at most 2000 dimensions)",
+    "Dimensions of the embedding vectors.",
+    (p, v: number) => (p.vectorStore.dimensions = v),
+  ),
+  key(
+    "vectorIndexName",
+    "string",
+    z.string().regex(/^[a-z][a-z0-9-]{2,31}$/),
+    "3-32 characters: a lower-case letter, then lower-case letters, digits or hyphens",
+    "Name of the vector index or collection.",
+    (p, v: string) => (p.vectorStore.indexName = v),
+  ),
+  key(
+    "secretRotationDays",
+    "integer",
+    int(1, 365),
+    "an integer from 1 to 365",
+    "Days between rotations of the platform's secrets.",
+    (p, v: number) => (p.vault.secretRotationDays = v),
+  ),
+  key(
+    "keyRotationDays",
+    "integer",
+    int(90, 365),
+    "an integer from 90 to 365 (AWS KMS rotates no more often than every 90 days)",
+    "Days between rotations of the customer-managed keys.",
+    (p, v: number) => (p.vault.keyRotationDays = v),
+  ),
+  key(
+    "logRetentionDays",
+    "integer",
+    int(1, 3650),
+    "an integer from 1 to 3650",
+    "Days logs are kept.",
+    (p, v: number) => (p.monitoring.logRetentionDays = v),
+  ),
+  key(
+    "alertEmails",
+    "array",
+    z.array(email).max(20),
+    "a list of at most 20 e-mail addresses",
+    "Addresses that receive alerts.",
+    (p, v: string[]) => (p.monitoring.alertEmails = v),
+  ),
+  key(
+    "deletionProtection",
+    "boolean",
+    z.boolean(),
+    "true or false",
+    "Provider-side deletion protection on stateful resources.",
+    (p, v: boolean) => (p.protection.deletionProtection = v),
+  ),
+  key(
+    "protect",
+    "boolean",
+    z.boolean(),
+    "true or false",
+    "Pulumi `protect` on stateful resources.",
+    (p, v: boolean) => (p.protection.protect = v),
+  ),
+  key(
+    "retainOnDelete",
+    "boolean",
+    z.boolean(),
+    "true or false",
+    "Pulumi `retainOnDelete` on stateful resources.",
+    (p, v: boolean) => (p.protection.retainOnDelete = v),
+  ),
+];

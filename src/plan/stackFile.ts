@@ -1,0 +1,133 @@
+import { readFileSync } from "node:fs";
+import { parse, YAMLParseError } from "yaml";
+import { ConfigError } from "../config/issues";
+import type { RawConfig } from "../config/load";
+
+/**
+ * Reads a stack file the way the Pulumi CLI hands its config to a program: keys without a
+ * namespace belong to the project, scalars become strings, maps and lists become JSON, and
+ * `secure:` values are secrets. The offline plan cannot decrypt a `secure:` value, so it carries
+ * the placeholder `[secret]` and marks the key secret.
+ */
+export function readStackFile(path: string, project: string, source = path): RawConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(source, [
+      {
+        key: "(file)",
+        expected: "a readable stack file",
+        given: (error as NodeJS.ErrnoException).code ?? String(error),
+        hint: "Check the --stack name or the --config-file path.",
+      },
+    ]);
+  }
+  return parseStackFile(text, project, source);
+}
+
+export function parseStackFile(text: string, project: string, source: string): RawConfig {
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    const detail = error instanceof YAMLParseError ? error.message.split("\n")[0] : String(error);
+    throw new ConfigError(source, [
+      { key: "(file)", expected: "valid YAML", given: `a parse error: ${detail}` },
+    ]);
+  }
+  if (document === null || document === undefined) {
+    throw new ConfigError(source, [
+      {
+        key: "config",
+        expected: "a `config:` map with at least rag:cloud and rag:environment",
+        given: "an empty file",
+      },
+    ]);
+  }
+  if (!isRecord(document)) {
+    throw new ConfigError(source, [
+      { key: "(file)", expected: "a YAML map with a `config:` key", given: describe(document) },
+    ]);
+  }
+  const config = document.config ?? {};
+  if (!isRecord(config)) {
+    throw new ConfigError(source, [
+      { key: "config", expected: "a map of configuration keys", given: describe(config) },
+    ]);
+  }
+
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  for (const [rawKey, value] of Object.entries(config)) {
+    const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+    if (containsSecure(value)) secretKeys.add(key);
+    values[key] = toConfigString(value);
+  }
+  return { values, secretKeys };
+}
+
+/** The CLI's string form of a config value. */
+function toConfigString(value: unknown): string {
+  if (isSecure(value)) return "[secret]";
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(blindSecure(value));
+}
+
+function isSecure(value: unknown): boolean {
+  return isRecord(value) && Object.keys(value).length === 1 && typeof value.secure === "string";
+}
+
+function containsSecure(value: unknown): boolean {
+  if (isSecure(value)) return true;
+  if (Array.isArray(value)) return value.some(containsSecure);
+  if (isRecord(value)) return Object.values(value).some(containsSecure);
+  return false;
+}
+
+function blindSecure(value: unknown): unknown {
+  if (isSecure(value)) return "[secret]";
+  if (Array.isArray(value)) return value.map(blindSecure);
+  if (isRecord(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, blindSecure(v)]));
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "null";
+  return `a ${typeof value}`;
+}
+
+/** A key declared in Pulumi.yaml's `config:` section. */
+export interface ProjectConfigDeclaration {
+  type?: string;
+  description?: string;
+  default?: unknown;
+  items?: { type: string };
+}
+
+/**
+ * Applies Pulumi.yaml's declared defaults to keys the stack file does not set, as the Pulumi CLI
+ * does before it starts the program.
+ */
+export function applyProjectDefaults(
+  raw: RawConfig,
+  project: string,
+  declarations: Record<string, ProjectConfigDeclaration>,
+): RawConfig {
+  const values = { ...raw.values };
+  for (const [rawKey, declaration] of Object.entries(declarations)) {
+    const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+    if (values[key] === undefined && declaration.default !== undefined) {
+      values[key] = toConfigString(declaration.default);
+    }
+  }
+  return { values, secretKeys: raw.secretKeys };
+}
