@@ -7,6 +7,7 @@ import type { Database } from "./contracts/database";
 import type { Monitoring } from "./contracts/monitoring";
 import type { Network } from "./contracts/network";
 import type { Vault } from "./contracts/vault";
+import { RagApplication } from "./app/application";
 import type { VectorStore } from "./contracts/vectorStore";
 import { Naming } from "./naming";
 import { platformTags } from "./tags";
@@ -35,6 +36,8 @@ export class RagPlatform extends pulumi.ComponentResource {
   readonly vectorStore: VectorStore;
   /** Secrets the workload identity may read: the database's and the vector store's. */
   readonly workloadSecrets: SecretReference[];
+  /** The RAG service on the cluster (blue-green API, secrets, ingress, in-cluster monitoring). */
+  readonly application: RagApplication;
 
   constructor(name: string, args: RagPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rag:platform:RagPlatform", name, {}, opts);
@@ -103,6 +106,31 @@ export class RagPlatform extends pulumi.ComponentResource {
     // Least privilege: the service reads its two credentials and nothing else in the vault.
     this.workloadSecrets = uniqueSecrets([this.database.credentials, this.vectorStore.credentials]);
     this.vault.grantRead(this.cluster.workloadIdentity, this.workloadSecrets);
+
+    // The application layer: what it needs of the cloud, then the cloud-agnostic service.
+    const hosting = foundation.createAppHosting(
+      `${name}-app-hosting`,
+      {
+        ...context,
+        protection: settings.protection,
+        vault: this.vault,
+        workloadIdentity: this.cluster.workloadIdentity,
+        snapshots: settings.vectorStore.engine === "qdrant",
+      },
+      child,
+    );
+    this.application = new RagApplication(
+      `${name}-app`,
+      {
+        settings,
+        cluster: this.cluster,
+        database: this.database,
+        vectorStore: this.vectorStore,
+        hosting,
+        workloadSecrets: this.workloadSecrets,
+      },
+      child,
+    );
 
     // The dashboard shows every registered alert, so it is declared last.
     this.monitoring.finalize();

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { cloudRules, loadBackend } from "../providers";
 import { ConfigError } from "./config/issues";
 import { loadConfig, type RawConfig } from "./config/load";
+import { apiName, containerPort, readinessPath, servicePort } from "./app/spec";
 import { RagPlatform } from "./platform";
 
 /** Options of one run of the program; the Pulumi CLI path uses the defaults. */
@@ -74,6 +75,20 @@ export async function runProgram(options: ProgramOptions = {}): Promise<Record<s
     vaultId: vault.vaultId,
     alertChannel: monitoring.alertChannelId,
     dashboard: monitoring.dashboardId,
+    activeColor: platform.application.activeColor,
+    // What the release workflows read to stage, check and switch a colour (.github/workflows).
+    app: {
+      activeColor: settings.app.activeColor,
+      images: { blue: settings.app.blueImage, green: settings.app.greenImage },
+      namespace: cluster.workloadIdentity.namespace,
+      service: apiName,
+      deployments: { blue: `${apiName}-blue`, green: `${apiName}-green` },
+      containerPort,
+      servicePort,
+      healthPath: readinessPath,
+    },
+    apiEndpoint: platform.application.endpoint,
+    appAlerts: platform.application.alerts,
     alerts: monitoring.alerts.map((alert) => ({
       component: alert.component,
       signal: alert.signal,

@@ -43,7 +43,14 @@ describe("the offline plan command", () => {
     const run = runPlan(["--stack", "staging", "--json"]);
     expect(run.status, run.stderr).to.equal(0);
     const digest = JSON.parse(run.stdout);
-    expect(digest).to.have.all.keys("config", "steps", "diagnostics", "changeSummary", "outputs");
+    expect(digest).to.have.all.keys(
+      "config",
+      "steps",
+      "diagnostics",
+      "changeSummary",
+      "outputs",
+      "recovery",
+    );
     expect(digest.changeSummary.create).to.equal(digest.steps.length);
     const step = digest.steps.find((s: any) => s.newState.type === "aws:rds/instance:Instance");
     expect(step.op).to.equal("create");

@@ -213,11 +213,6 @@ describe("configuration", () => {
         ],
       },
       {
-        name: "the qdrant engine, which this version does not deliver",
-        config: configFor("aws", "staging", { "rag:vectorStoreEngine": "qdrant" }),
-        expect: [/`rag:vectorStoreEngine`: expected pgvector or managed/],
-      },
-      {
         name: "a production stack whose alerts would reach nobody",
         config: configFor("aws", "production", { "rag:alertEmails": [] }),
         expect: [/`rag:alertEmails`: expected at least one address in production/],

@@ -1,6 +1,7 @@
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import type { CloudBackend } from "../../src/contracts/backend";
+import { AwsAppHosting } from "./appHosting";
 import { AwsCluster } from "./cluster";
 import { AwsDatabase } from "./database";
 import type { AwsAccount } from "./kms";
@@ -49,6 +50,8 @@ export const awsBackend: CloudBackend = {
           { ...childArgs, ...shared, workloadIdentity: cluster?.workloadIdentity },
           childOpts,
         ),
+      createAppHosting: (childName, childArgs, childOpts) =>
+        new AwsAppHosting(childName, { ...childArgs, ...shared }, childOpts),
     };
   },
 };

@@ -4,6 +4,7 @@ import * as opensearch from "@pulumi/aws/opensearch";
 import * as pulumi from "@pulumi/pulumi";
 import type { SecretReference, WorkloadIdentity } from "../../src/contracts/common";
 import type { VectorStore, VectorStoreArgs } from "../../src/contracts/vectorStore";
+import { qdrantVectorStore } from "../../src/app/qdrantStore";
 import { statefulOptions } from "../../src/protection";
 import { type AlarmSpec, createAlarms } from "./alarms";
 import type { AwsAccount } from "./kms";
@@ -130,11 +131,13 @@ export class AwsVectorStore extends pulumi.ComponentResource implements VectorSt
         this.credentials = managed.credentials;
         break;
       }
-      case "qdrant":
-        // Configuration validation rejects qdrant before any resource is declared.
-        throw new Error(
-          "the qdrant engine is delivered with the application layer; use pgvector or managed",
-        );
+      case "qdrant": {
+        // Qdrant runs in the cluster (src/app); the vault holds its API key.
+        const inCluster = qdrantVectorStore(this, name, args.vault, settings);
+        this.endpoint = inCluster.endpoint;
+        this.credentials = inCluster.credentials;
+        break;
+      }
     }
 
     this.registerOutputs({

@@ -1,5 +1,6 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import type { CloudBackend } from "../../src/contracts/backend";
+import { AzureAppHosting } from "./appHosting";
 import { AzureCluster } from "./cluster";
 import { AzureDatabase } from "./database";
 import { AzureMonitoring } from "./monitoring";
@@ -70,6 +71,17 @@ export const azureBackend: CloudBackend = {
             ...account,
             vault: azure(componentArgs.vault, AzureVault, "vault"),
             workloadIdentity: cluster?.workloadIdentity,
+          },
+          componentOpts,
+        ),
+      createAppHosting: (componentName, componentArgs, componentOpts) =>
+        new AzureAppHosting(
+          componentName,
+          {
+            ...componentArgs,
+            ...account,
+            azureVault: azure(componentArgs.vault, AzureVault, "vault"),
+            networkCidr: args.settings.cidr,
           },
           componentOpts,
         ),

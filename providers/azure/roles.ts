@@ -17,6 +17,8 @@ export const builtInRoles = {
   aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
   /** Read and write documents in Azure AI Search indexes. */
   searchIndexDataContributor: "8ebe5a00-799e-43f5-93ac-243d3dce84a7",
+  /** Read, write and delete blobs (the Qdrant snapshot job, on its container alone). */
+  storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
 } as const;
 
 export type BuiltInRole = keyof typeof builtInRoles;

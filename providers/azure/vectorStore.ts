@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ProtectionSettings } from "../../src/config/settings";
 import type { SecretReference } from "../../src/contracts/common";
 import type { VectorStore, VectorStoreArgs } from "../../src/contracts/vectorStore";
+import { qdrantVectorStore } from "../../src/app/qdrantStore";
 import { statefulOptions } from "../../src/protection";
 import { alertThresholds, metricAlert } from "./alerts";
 import type { AzureNetwork } from "./network";
@@ -71,6 +72,11 @@ export class AzureVectorStore extends pulumi.ComponentResource implements Vector
           }),
         ),
       });
+    } else if (settings.engine === "qdrant") {
+      // Qdrant runs in the cluster (src/app); the vault holds its API key.
+      const inCluster = qdrantVectorStore(this, name, args.vault, settings);
+      this.endpoint = inCluster.endpoint;
+      this.credentials = inCluster.credentials;
     } else {
       // pgvector: vectors live in the platform database, reached with its credentials.
       this.endpoint = database.host;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudBackend } from "../../src/contracts/backend";
+import { GcpAppHosting } from "./appHosting";
 import { GcpCluster } from "./cluster";
 import { GcpDatabase } from "./database";
 import { GcpMonitoring } from "./monitoring";
@@ -76,6 +77,16 @@ export const gcpBackend: CloudBackend = {
             environment,
           },
           storeOpts,
+        );
+      },
+      createAppHosting(hostingName, hostingArgs, hostingOpts) {
+        if (cluster === undefined) {
+          throw new Error("the GCP application hosting needs the cluster declared first");
+        }
+        return new GcpAppHosting(
+          hostingName,
+          { ...hostingArgs, network, cluster, gcpVault: requireVault("application hosting") },
+          hostingOpts,
         );
       },
     };

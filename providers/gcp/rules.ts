@@ -1,8 +1,44 @@
 import type { CloudRules } from "../../src/config/load";
 import type { ConfigIssue } from "../../src/config/issues";
 import type { PlatformSettings } from "../../src/config/settings";
+import type { RecoveryFacts } from "../../src/recovery/facts";
 
 const regionPattern = /^[a-z]+-[a-z]+\d+$/;
+
+/**
+ * What Cloud SQL for PostgreSQL (Enterprise edition, standard backups) delivers. Restore durations
+ * are not published by Google: `baseMinutes` and `minutesPer100Gb` are this project's planning
+ * figures.
+ */
+// TODO: the restore durations, the 5-minute PITR lag and the 5-minute failover are planning
+// assumptions (Google publishes none of them); until a drill calibrates them, the RTO/RPO check
+// can pass a target the real recovery misses.
+export const gcpRecovery: RecoveryFacts = {
+  // "About restoring an instance" (Cloud SQL): point-in-time recovery replays write-ahead logs
+  // archived to Cloud Storage; `gcloud sql instances get-latest-recovery-time` shows the real lag.
+  pointInTimeRestore: {
+    rpoMinutes: 5,
+    baseMinutes: 60,
+    minutesPer100Gb: 15,
+    source: "Cloud SQL for PostgreSQL: About restoring an instance",
+  },
+  // "About high availability" (Cloud SQL): writes reach both zones' disks before commit (no data
+  // loss); failover starts once the primary is unresponsive for about 60 seconds.
+  zoneFailover: {
+    rpoMinutes: 0,
+    rtoMinutes: 5,
+    source: "Cloud SQL for PostgreSQL: About high availability",
+  },
+  // "Backup options" (Cloud SQL): standard automated backups are taken daily. The backend sets
+  // only the backups' location (rag:backupRegion), so a restore there starts from the last daily
+  // backup and can lose up to a day; a cross-region replica would bring this to minutes.
+  crossRegionRestore: {
+    rpoMinutes: 1440,
+    baseMinutes: 120,
+    minutesPer100Gb: 15,
+    source: "Cloud SQL for PostgreSQL: Backup options; About disaster recovery (DR) in Cloud SQL",
+  },
+};
 
 /** GCP provider keys and the checks only GCP can judge; imports no SDK. */
 export const gcpRules: CloudRules = {
@@ -27,6 +63,7 @@ export const gcpRules: CloudRules = {
     "gcp:vertex/aiIndex:AiIndex",
     "gcp:logging/projectBucketConfig:ProjectBucketConfig",
   ],
+  recovery: gcpRecovery,
   validate(settings: PlatformSettings): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const backupRegion = settings.database.backupRegion;

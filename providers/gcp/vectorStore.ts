@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../src/config/settings";
 import type { SecretReference, WorkloadIdentity } from "../../src/contracts/common";
 import type { VectorStore, VectorStoreArgs } from "../../src/contracts/vectorStore";
+import { qdrantVectorStore } from "../../src/app/qdrantStore";
 import { statefulOptions } from "../../src/protection";
 import {
   channelList,
@@ -65,8 +66,13 @@ export class GcpVectorStore extends pulumi.ComponentResource implements VectorSt
       const managed = this.declareVertex(name, args);
       this.endpoint = managed.endpoint;
       this.credentials = managed.credentials;
+    } else if (settings.engine === "qdrant") {
+      // Qdrant runs in the cluster (src/app); the vault holds its API key.
+      const inCluster = qdrantVectorStore(this, name, args.vault, settings);
+      this.endpoint = inCluster.endpoint;
+      this.credentials = inCluster.credentials;
     } else {
-      // pgvector (qdrant is refused at config time): the database is the store.
+      // pgvector: the database is the store.
       this.endpoint = args.database.host;
       this.credentials = args.database.credentials;
     }

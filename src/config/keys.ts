@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   clouds,
+  deploymentColors,
   endpointAccessModes,
   environments,
   sizeClasses,
@@ -33,6 +34,25 @@ const cidr = z
     return address.split(".").every((octet) => Number(octet) <= 255) && Number(bits) <= 32;
   });
 const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/);
+/**
+ * A container image reference pinned by a tag other than `latest` or by a sha256 digest:
+ * `[registry[:port]/]path[:tag][@sha256:digest]`, the grammar of the distribution reference.
+ */
+export const imageReference = z
+  .string()
+  .max(255)
+  .regex(
+    /^(?:[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
+  )
+  .refine((value) => {
+    const digest = value.includes("@sha256:");
+    const tag = /:([A-Za-z0-9_][A-Za-z0-9_.-]*)$/.exec(value.split("@")[0].split("/").pop() ?? "");
+    return digest || (tag !== null && tag[1] !== "latest");
+  });
+const hostname = z
+  .string()
+  .max(253)
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/);
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
 function key<T>(
@@ -288,5 +308,125 @@ export const configKeys: ConfigKey[] = [
     "true or false",
     "Pulumi `retainOnDelete` on stateful resources.",
     (p, v: boolean) => (p.protection.retainOnDelete = v),
+  ),
+  key(
+    "rpoMinutes",
+    "integer",
+    int(0, 10080),
+    "an integer from 0 to 10080 (a week)",
+    "Recovery point objective: most minutes of data a zone failure or data corruption may lose.",
+    (p, v: number) => (p.recovery.rpoMinutes = v),
+  ),
+  key(
+    "rtoMinutes",
+    "integer",
+    int(1, 10080),
+    "an integer from 1 to 10080 (a week)",
+    "Recovery time objective: longest outage in minutes after a zone failure or data corruption.",
+    (p, v: number) => (p.recovery.rtoMinutes = v),
+  ),
+  key(
+    "regionRpoMinutes",
+    "integer",
+    int(0, 10080),
+    "an integer from 0 to 10080 (a week)",
+    "Most minutes of data the loss of the stack's whole region may lose.",
+    (p, v: number) => (p.recovery.regionRpoMinutes = v),
+  ),
+  key(
+    "regionRtoMinutes",
+    "integer",
+    int(1, 10080),
+    "an integer from 1 to 10080 (a week)",
+    "Longest outage in minutes after the loss of the stack's whole region.",
+    (p, v: number) => (p.recovery.regionRtoMinutes = v),
+  ),
+  key(
+    "activeColor",
+    "string",
+    z.enum(deploymentColors),
+    "one of blue, green",
+    "Deployment the API Service sends traffic to; flipping it is the rollback (see docs/blue-green.md).",
+    (p, v: (typeof deploymentColors)[number]) => (p.app.activeColor = v),
+  ),
+  key(
+    "blueImage",
+    "string",
+    imageReference,
+    "an image reference with a tag other than latest or a sha256 digest, such as registry.example.com/rag-api:1.4.2",
+    "Image of the blue deployment of the RAG API.",
+    (p, v: string) => (p.app.blueImage = v),
+  ),
+  key(
+    "greenImage",
+    "string",
+    imageReference,
+    "an image reference with a tag other than latest or a sha256 digest, such as registry.example.com/rag-api:1.4.2",
+    "Image of the green deployment of the RAG API.",
+    (p, v: string) => (p.app.greenImage = v),
+  ),
+  key(
+    "apiHostname",
+    "string",
+    hostname,
+    "a lower-case DNS name such as rag.example.com",
+    "Public host name of the API: the Ingress rule and the name on its TLS certificate.",
+    (p, v: string) => (p.app.apiHostname = v),
+  ),
+  key(
+    "apiTlsSecretName",
+    "string",
+    z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/),
+    "a Kubernetes secret name (lower-case letters, digits, dots, hyphens)",
+    "kubernetes.io/tls secret in the rag namespace holding the API's certificate.",
+    (p, v: string) => (p.app.tlsSecretName = v),
+  ),
+  key(
+    "apiMinReplicas",
+    "integer",
+    int(1, 50),
+    "an integer from 1 to 50",
+    "Fewest pods of each colour (the autoscaler's lower bound).",
+    (p, v: number) => (p.app.minReplicas = v),
+  ),
+  key(
+    "apiMaxReplicas",
+    "integer",
+    int(1, 100),
+    "an integer from 1 to 100",
+    "Most pods of each colour (the autoscaler's upper bound).",
+    (p, v: number) => (p.app.maxReplicas = v),
+  ),
+  key(
+    "apiCpuMillicores",
+    "integer",
+    int(50, 16000),
+    "an integer from 50 to 16000",
+    "CPU request of one API pod in millicores; the limit is twice the request.",
+    (p, v: number) => (p.app.cpuMillicores = v),
+  ),
+  key(
+    "apiMemoryMib",
+    "integer",
+    int(64, 65536),
+    "an integer from 64 to 65536",
+    "Memory request and limit of one API pod in MiB.",
+    (p, v: number) => (p.app.memoryMib = v),
+  ),
+  key(
+    "qdrantReplicas",
+    "integer",
+    int(1, 9),
+    "an integer from 1 to 9",
+    "Qdrant pods when rag:vectorStoreEngine is qdrant.",
+    (p, v: number) => (p.app.qdrantReplicas = v),
+  ),
+  key(
+    "qdrantStorageGb",
+    "integer",
+    int(1, 16384),
+    "an integer from 1 to 16384",
+    "Persistent volume of each Qdrant pod in GiB.",
+    (p, v: number) => (p.app.qdrantStorageGb = v),
   ),
 ];

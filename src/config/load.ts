@@ -1,5 +1,7 @@
 import { profiles } from "../../stacks";
 import type { ProviderConfigSpec } from "../contracts/backend";
+import { recoveryIssues } from "../recovery/achievable";
+import type { RecoveryFacts } from "../recovery/facts";
 import { configKeys, type ConfigKey } from "./keys";
 import { ConfigError, describeValue, type ConfigIssue } from "./issues";
 import {
@@ -32,6 +34,8 @@ export interface CloudRules {
    * indexes, log archives): protected in production and watched by the replace guard.
    */
   statefulTypes: readonly string[];
+  /** What the cloud's recovery mechanisms deliver; the recovery targets are checked against it. */
+  recovery: RecoveryFacts;
 }
 
 /** A risky but allowed choice, logged with `pulumi.log.warn`. */
@@ -62,6 +66,7 @@ export function loadConfig(
 ): LoadedConfig {
   const issues: ConfigIssue[] = [];
   const decoded = new Map<string, unknown>();
+  const providerKeys = clouds.flatMap((c) => rulesFor(c).providerConfig.required.map((k) => k.key));
 
   // Decode and check every `rag:` key on its own.
   for (const [fullKey, text] of Object.entries(raw.values)) {
@@ -69,7 +74,7 @@ export function loadConfig(
     const name = fullKey.slice(namespace.length + 1);
     const definition = keysByName.get(name);
     if (definition === undefined) {
-      issues.push(unknownKeyIssue(fullKey, name, text));
+      issues.push(unknownKeyIssue(fullKey, name, text, providerKeys));
       continue;
     }
     if (raw.secretKeys.has(fullKey)) {
@@ -83,7 +88,12 @@ export function loadConfig(
     }
     const result = decodeValue(definition, text);
     if (!result.ok) {
-      issues.push({ key: fullKey, expected: definition.expected, given: result.given });
+      issues.push({
+        key: fullKey,
+        expected: definition.expected,
+        given: result.given,
+        hint: result.hint,
+      });
       continue;
     }
     decoded.set(name, result.value);
@@ -147,13 +157,14 @@ export function loadConfig(
     issues.push(...crossFieldIssues(settings, rules !== undefined && region !== ""));
     warnings.push(...riskWarnings(settings));
     if (rules !== undefined && cloud !== undefined) issues.push(...rules.validate(settings));
+    if (rules !== undefined) issues.push(...recoveryIssues(settings, rules.recovery));
   }
 
   if (issues.length > 0 || settings === undefined) throw new ConfigError(source, issues);
   return { settings, warnings };
 }
 
-type Decoded = { ok: true; value: unknown } | { ok: false; given: string };
+type Decoded = { ok: true; value: unknown } | { ok: false; given: string; hint?: string };
 
 /** Decodes the CLI's string form the way `pulumi.Config` would, then applies the key's schema. */
 function decodeValue(definition: ConfigKey, text: string): Decoded {
@@ -173,22 +184,53 @@ function decodeValue(definition: ConfigKey, text: string): Decoded {
       }
       break;
     case "string":
+      // A YAML list or map reaches the program as its JSON text, which a free-form string key
+      // (owner, costCenter) would otherwise accept as a tag value.
+      if (/^[[{]/.test(text) && isStructured(text)) {
+        return { ok: false, given: `${describeValue(JSON.parse(text))} (a list or map)` };
+      }
       break;
   }
   const result = definition.schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, given: describeValue(value) };
+  const hint =
+    definition.kind === "string" && /^\d+\.\d+$/.test(text)
+      ? "YAML reads an unquoted number and drops its trailing zeros (1.30 becomes 1.3): put the value in quotes."
+      : undefined;
+  return { ok: false, given: describeValue(value), hint };
 }
 
-function unknownKeyIssue(fullKey: string, name: string, text: string): ConfigIssue {
+function isStructured(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object";
+  } catch {
+    return false;
+  }
+}
+
+function unknownKeyIssue(
+  fullKey: string,
+  name: string,
+  text: string,
+  providerKeys: string[],
+): ConfigIssue {
   const suggestion = nearestKey(name);
+  // A provider key written without its namespace (`region:`) lands in the project's namespace.
+  const providerMatches = providerKeys.filter(
+    (key) => key.split(":")[1].toLowerCase() === name.toLowerCase(),
+  );
+  const hint =
+    providerMatches.length > 0
+      ? `Provider keys keep their provider's namespace: did you mean ${providerMatches.map((key) => `\`${key}\``).join(" or ")}?`
+      : suggestion
+        ? `Did you mean \`${namespace}:${suggestion}\`?`
+        : "See the configuration reference in the README for every key.";
   return {
     key: fullKey,
     expected: "a known rag key",
     given: `an unknown key (value ${describeValue(text)})`,
-    hint: suggestion
-      ? `Did you mean \`${namespace}:${suggestion}\`?`
-      : "See the configuration reference in the README for every key.",
+    hint,
   };
 }
 
@@ -250,15 +292,21 @@ function crossFieldIssues(settings: PlatformSettings, regionKnown: boolean): Con
       });
     }
   }
-  // TODO: the qdrant engine runs inside the cluster and needs the application layer (Helm chart,
-  // volumes, snapshots), which this version does not declare yet; until then it is refused here
-  // rather than silently falling back to another engine.
-  if (settings.vectorStore.engine === "qdrant") {
+  if (settings.app.minReplicas > settings.app.maxReplicas) {
     issues.push({
-      key: `${namespace}:vectorStoreEngine`,
-      expected: "pgvector or managed (qdrant is not available in this version)",
-      given: JSON.stringify("qdrant"),
-      hint: "Use pgvector (the platform database) or managed (the cloud's vector search).",
+      key: `${namespace}:apiMinReplicas`,
+      expected: `at most rag:apiMaxReplicas (${settings.app.maxReplicas})`,
+      given: String(settings.app.minReplicas),
+      hint: "Lower rag:apiMinReplicas or raise rag:apiMaxReplicas.",
+    });
+  }
+  // Qdrant's distributed mode keeps a majority for consensus: two pods survive no loss.
+  if (settings.vectorStore.engine === "qdrant" && settings.app.qdrantReplicas === 2) {
+    issues.push({
+      key: `${namespace}:qdrantReplicas`,
+      expected: "1 (single node) or 3 or more (a consensus majority survives one loss)",
+      given: "2",
+      hint: "Use 3 for a highly available Qdrant, or 1 where an outage during restarts is fine.",
     });
   }
   if (settings.environment === "production" && settings.monitoring.alertEmails.length === 0) {
@@ -315,6 +363,19 @@ function riskWarnings(settings: PlatformSettings): ConfigWarning[] {
       warnings.push({
         code: "RAG003",
         message: "production backups stay in one region (rag:crossRegionBackup is false).",
+      });
+    }
+  }
+  if (environment === "production") {
+    const unpinned = (["blueImage", "greenImage"] as const).filter(
+      (name) => !settings.app[name].includes("@sha256:"),
+    );
+    if (unpinned.length > 0) {
+      warnings.push({
+        code: "RAG010",
+        message:
+          `production ${unpinned.map((name) => `rag:${name}`).join(" and ")} pinned by tag, ` +
+          "not digest: a re-pushed tag changes what a rollback returns to.",
       });
     }
   }

@@ -81,6 +81,51 @@ export interface ProtectionSettings {
   retainOnDelete: boolean;
 }
 
+/**
+ * Recovery targets: the most data (RPO) and the longest outage (RTO) the stack accepts. The plan
+ * refuses targets the configured design cannot meet (see src/recovery).
+ */
+export interface RecoverySettings {
+  /** Most minutes of data a zone failure or a restore after data corruption may lose. */
+  rpoMinutes: number;
+  /** Longest outage, in minutes, after a zone failure or data corruption. */
+  rtoMinutes: number;
+  /** Most minutes of data the loss of the whole region may lose; absent: not required. */
+  regionRpoMinutes?: number;
+  /** Longest outage, in minutes, after the loss of the whole region; absent: not required. */
+  regionRtoMinutes?: number;
+}
+
+export const deploymentColors = ["blue", "green"] as const;
+/** One of the two identical deployments of the RAG API; the Service sends traffic to one. */
+export type DeploymentColor = (typeof deploymentColors)[number];
+
+/** The RAG service on the cluster: blue-green images, capacity, public endpoint, Qdrant size. */
+export interface AppSettings {
+  /** Colour the Service sends traffic to; flipping it is the rollback. */
+  activeColor: DeploymentColor;
+  /** Image of the blue deployment, with a tag (not `latest`) or a digest. */
+  blueImage: string;
+  /** Image of the green deployment, with a tag (not `latest`) or a digest. */
+  greenImage: string;
+  /** Public host name of the API (Ingress rule and TLS certificate). */
+  apiHostname: string;
+  /** Kubernetes TLS secret in the app namespace holding the certificate of `apiHostname`. */
+  tlsSecretName: string;
+  /** Fewest pods of each colour (HPA lower bound). */
+  minReplicas: number;
+  /** Most pods of each colour (HPA upper bound). */
+  maxReplicas: number;
+  /** CPU request (and half the limit) of one API pod, in millicores. */
+  cpuMillicores: number;
+  /** Memory request and limit of one API pod, in MiB. */
+  memoryMib: number;
+  /** Qdrant pods when `vectorStore.engine` is qdrant. */
+  qdrantReplicas: number;
+  /** Persistent volume of each Qdrant pod, in GiB (snapshots get a volume of the same size). */
+  qdrantStorageGb: number;
+}
+
 /** Values of an environment tier; every field can be overridden from the stack file. */
 export interface EnvironmentProfile {
   network: NetworkSettings;
@@ -90,6 +135,8 @@ export interface EnvironmentProfile {
   vault: VaultSettings;
   monitoring: MonitoringSettings;
   protection: ProtectionSettings;
+  app: AppSettings;
+  recovery: RecoverySettings;
 }
 
 export interface PlatformSettings extends EnvironmentProfile {

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Cloud, NetworkSettings } from "../config/settings";
 import type { CloudRules } from "../config/load";
+import type { AppHosting, AppHostingArgs } from "./app";
 import type { Cluster, ClusterArgs } from "./cluster";
 import type { ComponentContext } from "./common";
 import type { Database, DatabaseArgs } from "./database";
@@ -62,6 +63,15 @@ export interface BackendFoundation {
     args: VectorStoreArgs,
     opts: pulumi.ComponentResourceOptions,
   ): Component<VectorStore>;
+  /**
+   * What the application layer needs of this cloud (ingress class, secret store, snapshot
+   * storage). Called after the cluster, so it can close over it.
+   */
+  createAppHosting(
+    name: string,
+    args: AppHostingArgs,
+    opts: pulumi.ComponentResourceOptions,
+  ): Component<AppHosting>;
 }
 
 /** One cloud's implementation of every contract. `providers/index.ts` maps a cloud to it. */

@@ -1,3 +1,4 @@
+import type { RecoveryReport } from "../recovery/achievable";
 import type { RecordedResource, Recording } from "./record";
 
 const sigKey = "4dabf18193072939515e22adb298388d";
@@ -39,6 +40,8 @@ export interface PreviewDigest {
   changeSummary: Record<string, number>;
   /** Stack outputs, secrets blinded. */
   outputs: Record<string, unknown>;
+  /** Recovery targets and the RPO/RTO the configured design achieves per failure scenario. */
+  recovery?: RecoveryReport;
 }
 
 /**

@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { awsFixtures, azureFixtures, cloudRules, gcpFixtures } from "../../providers";
 import { loadConfig, type LoadedConfig, type RawConfig } from "../config/load";
 import { evaluatePolicies, type PolicyViolation } from "../policy/rules";
+import { recoveryReport } from "../recovery/achievable";
 import { runProgram } from "../program";
 import { toDigest, type Diagnostic, type PreviewDigest } from "./digest";
 import type { FixtureSet } from "./fixtures";
@@ -99,7 +100,6 @@ export async function planConfig(
   const violations = evaluatePolicies({
     environment: loaded.settings.environment,
     resources: recording.resources,
-    statefulTypes: cloudRules[loaded.settings.cloud].statefulTypes,
     alerts,
     stackUrn,
   });
@@ -111,5 +111,6 @@ export async function planConfig(
     });
   }
   const digest = toDigest(recording, raw.values, raw.secretKeys, diagnostics);
+  digest.recovery = recoveryReport(loaded.settings, cloudRules[loaded.settings.cloud].recovery);
   return { loaded, recording, digest, violations };
 }

@@ -1,3 +1,4 @@
+import { renderRecovery } from "../recovery/achievable";
 import type { PlanResult } from "./plan";
 import type { RecordedResource } from "./record";
 
@@ -36,6 +37,9 @@ export function renderPlan(result: PlanResult, source: string): string {
     lines.push("", "Diagnostics:");
     for (const diagnostic of diagnostics)
       lines.push(`  ${diagnostic.severity}: ${diagnostic.message}`);
+  }
+  if (result.digest.recovery !== undefined) {
+    lines.push("", ...renderRecovery(result.digest.recovery));
   }
   const mandatory = result.violations.filter((violation) => violation.level === "mandatory");
   lines.push(

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse, YAMLParseError } from "yaml";
-import { ConfigError } from "../config/issues";
+import { ConfigError, type ConfigIssue } from "../config/issues";
 import type { RawConfig } from "../config/load";
 
 /**
@@ -31,17 +31,14 @@ export function parseStackFile(text: string, project: string, source: string): R
   try {
     document = parse(text);
   } catch (error) {
-    const detail = error instanceof YAMLParseError ? error.message.split("\n")[0] : String(error);
-    throw new ConfigError(source, [
-      { key: "(file)", expected: "valid YAML", given: `a parse error: ${detail}` },
-    ]);
+    throw new ConfigError(source, [yamlIssue(error, text)]);
   }
   if (document === null || document === undefined) {
     throw new ConfigError(source, [
       {
         key: "config",
         expected: "a `config:` map with at least rag:cloud and rag:environment",
-        given: "an empty file",
+        given: text.trim() === "" ? "an empty file" : "an empty file (only comments)",
       },
     ]);
   }
@@ -50,10 +47,29 @@ export function parseStackFile(text: string, project: string, source: string): R
       { key: "(file)", expected: "a YAML map with a `config:` key", given: describe(document) },
     ]);
   }
+  const strayKeys = Object.keys(document).filter((key) => !stackFileKeys.includes(key));
+  if (document.config === undefined && strayKeys.length > 0) {
+    // Keys written at the top level are not config: the program would see none of them.
+    throw new ConfigError(source, [
+      {
+        key: "config",
+        expected: "the stack's keys indented under a top-level `config:` map",
+        given: `top-level keys ${strayKeys.map((key) => `\`${key}\``).join(", ")}`,
+        hint: "Add a `config:` line and indent the keys below it.",
+      },
+    ]);
+  }
   const config = document.config ?? {};
   if (!isRecord(config)) {
     throw new ConfigError(source, [
-      { key: "config", expected: "a map of configuration keys", given: describe(config) },
+      {
+        key: "config",
+        expected: "a map of configuration keys",
+        given: describe(config),
+        hint: Array.isArray(config)
+          ? "Write `key: value` lines under `config:`, without a leading `- `."
+          : undefined,
+      },
     ]);
   }
 
@@ -65,6 +81,50 @@ export function parseStackFile(text: string, project: string, source: string): R
     values[key] = toConfigString(value);
   }
   return { values, secretKeys };
+}
+
+/** Top-level keys of a Pulumi stack settings file. */
+const stackFileKeys = [
+  "config",
+  "environment",
+  "secretsprovider",
+  "encryptedkey",
+  "encryptionsalt",
+];
+
+/** Hints for the YAML mistakes people make most in stack files, by the parser's error code. */
+const yamlHints: Record<string, string> = {
+  TAB_AS_INDENT: "Indent with spaces: YAML does not allow tabs.",
+  BAD_INDENT:
+    "Check the indentation of that line and the one above it, and that a `[` list closes with `]`.",
+  BLOCK_AS_IMPLICIT_KEY:
+    "Check the indentation: every key under `config:` takes the same number of spaces.",
+  MISSING_CHAR: "Check that every `[`, `{` or quote opened on that line is closed.",
+};
+
+/** A YAML parse error as one issue: where it is, what is wrong, how to fix it. */
+function yamlIssue(error: unknown, text: string): ConfigIssue {
+  if (!(error instanceof YAMLParseError)) {
+    return { key: "(file)", expected: "valid YAML", given: `a parse error: ${String(error)}` };
+  }
+  const line = error.linePos?.[0].line ?? 0;
+  const reason = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+  if (error.code === "DUPLICATE_KEY") {
+    const key = /^\s*(.+?):(\s|$)/.exec(text.split("\n")[line - 1] ?? "")?.[1] ?? "a key";
+    return {
+      key,
+      expected: "each key once in the stack file",
+      given: `a second \`${key}\` at line ${line}`,
+      hint: "Delete one of the two; YAML does not let a later value override an earlier one.",
+    };
+  }
+  const column = error.linePos?.[0].col ?? 0;
+  return {
+    key: "(file)",
+    expected: "valid YAML",
+    given: `a parse error at line ${line}, column ${column}: ${reason}`,
+    hint: yamlHints[error.code],
+  };
 }
 
 /** The CLI's string form of a config value. */

@@ -1,116 +1,68 @@
-import { maxDetectionSeconds } from "../contracts/common";
+import {
+  evaluate,
+  SecretValue,
+  taggedEnvironment,
+  unknownValue,
+  type AlertView,
+  type PolicyViolation,
+  type ResourceView,
+  type StackView,
+} from "../../policy/engine";
+import { rules } from "../../policy/rules";
 import type { Environment } from "../config/settings";
-import { isSecretValue } from "../plan/digest";
+import { blind, isSecretValue } from "../plan/digest";
 import type { RecordedResource } from "../plan/record";
 
-export type PolicyLevel = "mandatory" | "advisory";
+export type { PolicyLevel, PolicyViolation } from "../../policy/engine";
 
-export interface PolicyViolation {
-  policy: string;
-  level: PolicyLevel;
-  urn: string;
-  message: string;
-}
-
-/** What a policy sees: the recorded registrations and what the stack promised. */
+/** What the plan hands the policies: the recorded registrations and what the stack promised. */
 export interface PolicyInput {
+  /** The stack's tier from `rag:environment`; a resource's own `environment` tag wins. */
   environment: Environment;
   resources: RecordedResource[];
-  /** Resource types that hold data; from the cloud's rules. */
-  statefulTypes: readonly string[];
   /** Registered alerts as the stack outputs list them. */
-  alerts: Array<{ component: string; signal: string; detectionSeconds: number }>;
+  alerts: AlertView[];
   stackUrn: string;
 }
 
-export interface Policy {
-  name: string;
-  level: PolicyLevel;
-  description: string;
-  check(input: PolicyInput): PolicyViolation[];
-}
+/** The engine's wire form marks unknown values with this string (the SDK's own sentinel). */
+const unknownSentinel = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const sigKey = "4dabf18193072939515e22adb298388d";
 
-/** Input property names whose value must reach the engine as a secret. */
-const sensitiveProperty = /(password|secretstring|privatekey|kubeconfig|adminloginpassword)$/i;
-const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/**
- * Policies the offline plan evaluates on every stack. A failed mandatory policy makes the plan
- * exit 1.
- */
-export const policies: Policy[] = [
-  {
-    name: "stateful-resources-protected",
-    level: "mandatory",
-    description:
-      "In production, every stateful resource has Pulumi `protect` and `retainOnDelete`, so " +
-      "neither a destroy nor a replace deletes data.",
-    check(input) {
-      if (input.environment !== "production") return [];
-      return input.resources
-        .filter((resource) => input.statefulTypes.includes(resource.type))
-        .filter((resource) => !resource.protect || !resource.retainOnDelete)
-        .map((resource) => ({
-          policy: this.name,
-          level: this.level,
-          urn: resource.urn,
-          message: `${resource.type} is stateful but has protect=${resource.protect}, retainOnDelete=${resource.retainOnDelete}`,
-        }));
-    },
-  },
-  {
-    name: "sensitive-inputs-are-secrets",
-    level: "mandatory",
-    description:
-      "Passwords, private keys and kubeconfigs reach the engine as secrets, so state and " +
-      "previews never hold them in plain text.",
-    check(input) {
-      const violations: PolicyViolation[] = [];
-      for (const resource of input.resources) {
-        for (const path of plainSensitivePaths(resource.inputs, "")) {
-          violations.push({
-            policy: this.name,
-            level: this.level,
-            urn: resource.urn,
-            message: `input \`${path}\` holds a sensitive value in plain text`,
-          });
-        }
-      }
-      return violations;
-    },
-  },
-  {
-    name: "alerts-detect-within-five-minutes",
-    level: "mandatory",
-    description: `Every registered alert fires within ${maxDetectionSeconds} s of an outage starting.`,
-    check(input) {
-      return input.alerts
-        .filter((alert) => alert.detectionSeconds > maxDetectionSeconds)
-        .map((alert) => ({
-          policy: this.name,
-          level: this.level,
-          urn: input.stackUrn,
-          message: `${alert.component} alert \`${alert.signal}\` detects in ${alert.detectionSeconds} s (limit ${maxDetectionSeconds} s)`,
-        }));
-    },
-  },
-];
-
-function plainSensitivePaths(value: unknown, path: string): string[] {
-  if (isSecretValue(value) || value === unknownValue) return [];
-  if (Array.isArray(value))
-    return value.flatMap((item, i) => plainSensitivePaths(item, `${path}[${i}]`));
+/** Wire-form inputs as the policy engine reads them: secrets kept as secrets, references as URNs. */
+export function toProps(value: unknown): unknown {
+  if (value === unknownSentinel) return unknownValue;
+  if (isSecretValue(value)) return new SecretValue(toProps((value as { value: unknown }).value));
+  if (Array.isArray(value)) return value.map(toProps);
   if (value !== null && typeof value === "object") {
-    return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => {
-      const childPath = path === "" ? key : `${path}.${key}`;
-      if (sensitiveProperty.test(key) && typeof child === "string" && child !== "")
-        return [childPath];
-      return plainSensitivePaths(child, childPath);
-    });
+    const record = value as Record<string, unknown>;
+    if (sigKey in record) return blind(record);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, toProps(v)]));
   }
-  return [];
+  return value;
 }
 
+/** A recorded registration as the neutral view every policy reads. */
+export function toResourceView(resource: RecordedResource, environment: Environment): ResourceView {
+  const props = toProps(resource.inputs) as Record<string, unknown>;
+  return {
+    type: resource.type,
+    urn: resource.urn,
+    name: resource.name,
+    props,
+    protect: resource.protect,
+    retainOnDelete: resource.retainOnDelete,
+    environment: taggedEnvironment(resource.type, props) ?? environment,
+  };
+}
+
+/** Evaluates every policy the plan can judge (policy/rules): the same code the pack runs. */
 export function evaluatePolicies(input: PolicyInput): PolicyViolation[] {
-  return policies.flatMap((policy) => policy.check(input));
+  const stack: StackView = {
+    host: "plan",
+    stackUrn: input.stackUrn,
+    resources: input.resources.map((resource) => toResourceView(resource, input.environment)),
+    alerts: input.alerts,
+  };
+  return evaluate(rules, stack);
 }
