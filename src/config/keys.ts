@@ -18,7 +18,7 @@ export interface ConfigKey {
   name: string;
   kind: ConfigKind;
   /** Checks the decoded value. */
-  schema: z.ZodType;
+  schema: ValueSchema;
   /** What a valid value is, as shown in error messages and the README's reference. */
   expected: string;
   description: string;
@@ -55,10 +55,19 @@ const hostname = z
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/);
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/**
+ * The one method of a zod schema the loader uses. Typing keys against this rather than
+ * `z.ZodType<T>` spares the type-checker a structural comparison of zod's generic types, which
+ * cost more than a second of every type-check.
+ */
+export interface ValueSchema<T = unknown> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
 function key<T>(
   name: string,
   kind: ConfigKind,
-  schema: z.ZodType<T>,
+  schema: ValueSchema<T>,
   expected: string,
   description: string,
   apply?: (profile: EnvironmentProfile, value: T) => void,
