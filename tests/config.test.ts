@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
 import { cloudRules } from "../providers";
 import { ConfigError } from "../src/config/issues";
-import { configKeys } from "../src/config/keys";
+import { configKeys, type ConfigKey } from "../src/config/keys";
 import { loadConfig, type LoadedConfig } from "../src/config/load";
 import type { EnvironmentProfile } from "../src/config/settings";
 import { parseStackFile } from "../src/plan/stackFile";
@@ -15,6 +15,39 @@ const source = "Pulumi.test.yaml";
 function load(config: StackConfig): LoadedConfig {
   const raw = parseStackFile(stringify({ config }), "rag", source);
   return loadConfig(raw, source, (cloud) => cloudRules[cloud]);
+}
+
+/** Two distinct values of each kind, to find where a key writes into a profile. */
+const samples: Record<ConfigKey["kind"], [unknown, unknown]> = {
+  string: ["a", "b"],
+  integer: [1, 2],
+  boolean: [true, false],
+  array: [["a"], ["b"]],
+};
+
+/** The profile field a key writes: apply two values and see where the profiles differ. */
+function profilePath(key: ConfigKey): string[] | undefined {
+  if (key.apply === undefined) return undefined;
+  const [first, second] = samples[key.kind];
+  const a = structuredClone(profiles.staging);
+  const b = structuredClone(profiles.staging);
+  key.apply(a, first as never);
+  key.apply(b, second as never);
+  const differ = (x: unknown, y: unknown, path: string[]): string[] | undefined => {
+    if (JSON.stringify(x) === JSON.stringify(y)) return undefined;
+    if (x && y && typeof x === "object" && typeof y === "object" && !Array.isArray(x)) {
+      for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) {
+        const found = differ((x as any)[k], (y as any)[k], [...path, k]);
+        if (found) return found;
+      }
+    }
+    return path;
+  };
+  return differ(a, b, []);
+}
+
+function valueAt(profile: EnvironmentProfile, path: string[]): unknown {
+  return path.reduce<any>((value, k) => value?.[k], profile);
 }
 
 /** The ConfigError `action` throws; fails the test when it throws nothing or something else. */
@@ -338,23 +371,13 @@ describe("configuration", () => {
     });
 
     it("declares defaults only where every environment profile agrees with them", () => {
-      const probes: Record<string, (s: EnvironmentProfile) => unknown> = {
-        kubernetesVersion: (s) => s.cluster.kubernetesVersion,
-        clusterEndpointAccess: (s) => s.cluster.endpointAccess,
-        clusterAuthorizedNetworks: (s) => s.cluster.authorizedNetworks,
-        databaseVersion: (s) => s.database.engineVersion,
-        vectorStoreEngine: (s) => s.vectorStore.engine,
-        vectorDimensions: (s) => s.vectorStore.dimensions,
-        vectorIndexName: (s) => s.vectorStore.indexName,
-        secretRotationDays: (s) => s.vault.secretRotationDays,
-        alertEmails: (s) => s.monitoring.alertEmails,
-      };
       for (const [name, declaration] of Object.entries(project.config)) {
         if (declaration.default === undefined) continue;
-        const probe = probes[name];
-        expect(probe, `no probe for declared default ${name}`).to.not.equal(undefined);
+        const key = configKeys.find((k) => k.name === name)!;
+        const path = profilePath(key);
+        expect(path, `no profile field found for declared default ${name}`).to.not.equal(undefined);
         for (const environment of ["staging", "production"] as const) {
-          expect(probe(profiles[environment]), `${name} in ${environment}`).to.deep.equal(
+          expect(valueAt(profiles[environment], path!), `${name} in ${environment}`).to.deep.equal(
             declaration.default,
           );
         }

@@ -147,7 +147,9 @@ export function loadConfig(
     const region = rules ? (providerConfig[rules.providerConfig.regionKey] ?? "") : "";
     settings = {
       ...profile,
-      cloud: cloud ?? "aws",
+      // With no valid cloud the issues above are thrown below; any value lets the cross-field
+      // checks run meanwhile, so one message still lists every problem.
+      cloud: cloud ?? clouds[0],
       environment,
       region,
       providerConfig,
