@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { cloudRules } from "../providers";
+import { clusterAutoscalerChart } from "../providers/aws/clusterAutoscaler";
+import { loadBalancerControllerChart } from "../providers/aws/loadBalancerController";
 import { detectionSeconds, appAlerts } from "../src/app/alerts";
 import { charts } from "../src/app/charts";
 import { ConfigError } from "../src/config/issues";
@@ -146,7 +148,9 @@ for (const cloud of clouds) {
       it("pins every chart's version and repository", () => {
         const releases = ofType(result, "kubernetes:helm.sh/v3:Release");
         expect(releases.length).to.be.at.least(2);
-        const pinned = Object.values(charts).map((c) => `${c.chart}@${c.version}`);
+        // The application's charts, and the cluster add-ons a backend installs from its own pins.
+        const addOns = [clusterAutoscalerChart, loadBalancerControllerChart];
+        const pinned = [...Object.values(charts), ...addOns].map((c) => `${c.chart}@${c.version}`);
         for (const r of releases) {
           expect(pinned).to.include(`${inputs(r).chart}@${inputs(r).version}`);
           expect(inputs(r).repositoryOpts.repo).to.match(/^https:\/\//);

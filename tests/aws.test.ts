@@ -1,9 +1,13 @@
 import { expect } from "chai";
 import { awsName, awsNameRules } from "../providers/aws/naming";
-import { subnetPlan } from "../providers/aws/network";
+import { awsFixtures } from "../providers/aws/fixtures";
+import { AwsNetwork, pickZones, subnetPlan } from "../providers/aws/network";
+import { ConfigError } from "../src/config/issues";
 import { alertSignals, maxDetectionSeconds } from "../src/contracts/common";
 import { Naming } from "../src/naming";
 import { blind } from "../src/plan/digest";
+import { fixtureSets } from "../src/plan/plan";
+import { recordProgram } from "../src/plan/record";
 import {
   blindedInputs,
   configFor,
@@ -41,6 +45,8 @@ const types = {
   role: "aws:iam/role:Role",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
   k8sProvider: "pulumi:providers:kubernetes",
+  release: "kubernetes:helm.sh/v3:Release",
+  ingress: "kubernetes:networking.k8s.io/v1:Ingress",
   collection: "aws:opensearch/serverlessCollection:ServerlessCollection",
   securityPolicy: "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy",
   accessPolicy: "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy",
@@ -319,6 +325,148 @@ describe("AWS backend", () => {
     });
   });
 
+  describe("cluster add-ons", () => {
+    const addOns = [
+      {
+        what: "Cluster Autoscaler",
+        chart: "cluster-autoscaler",
+        version: "9.51.0",
+        repo: "https://kubernetes.github.io/autoscaler",
+        resource: "-cluster-autoscaler",
+        serviceAccount: "cluster-autoscaler",
+        account: (values: any) => values.rbac.serviceAccount,
+      },
+      {
+        what: "AWS Load Balancer Controller",
+        chart: "aws-load-balancer-controller",
+        version: "1.14.1",
+        repo: "https://aws.github.io/eks-charts",
+        resource: "-app-hosting-lb-controller",
+        serviceAccount: "aws-load-balancer-controller",
+        account: (values: any) => values.serviceAccount,
+      },
+    ];
+    const release = (result: PlanResult, chart: string) => {
+      const found = ofType(result, types.release).filter((r) => inputs(r).chart === chart);
+      expect(found, `release of ${chart}`).to.have.length(1);
+      return found[0];
+    };
+    const policyOf = (result: PlanResult, resource: string) =>
+      json(inputs(named(result, types.rolePolicy, `${resource}-policy`)).policy);
+    const statementsWith = (policy: any, action: string) =>
+      (policy.Statement as any[]).filter((s) => [s.Action].flat().includes(action));
+
+    for (const environment of environments) {
+      for (const addOn of addOns) {
+        it(`installs the ${addOn.what} in kube-system from its pinned chart through the ${environment} cluster's provider`, async () => {
+          const result = await planAws(environment);
+          const provider = single(result, types.k8sProvider);
+          const found = release(result, addOn.chart);
+          const values = inputs(found);
+          expect(found.provider.startsWith(`${provider.urn}::`)).to.equal(true);
+          expect([values.version, values.repositoryOpts.repo]).to.deep.equal([
+            addOn.version,
+            addOn.repo,
+          ]);
+          expect(values.namespace).to.equal("kube-system");
+        });
+
+        it(`lets exactly the ${environment} ${addOn.what}'s service account assume its own IRSA role`, async () => {
+          const result = await planAws(environment);
+          const found = release(result, addOn.chart);
+          const role = named(result, types.role, `${addOn.resource}-role`);
+          const account = addOn.account(inputs(found).values);
+          expect(account.name).to.equal(addOn.serviceAccount);
+          expect(found.propertyDependencies.values).to.include(role.urn);
+          expect(account.annotations).to.deep.equal({
+            "eks.amazonaws.com/role-arn": `arn:aws:iam::123456789012:role/${inputs(role).name}`,
+          });
+          // The role's policy is in place before the chart starts the controller.
+          const policy = named(result, types.rolePolicy, `${addOn.resource}-policy`);
+          expect(found.dependencies).to.include(policy.urn);
+          const trust = json(inputs(role).assumeRolePolicy);
+          expect(trust.Statement).to.have.length(1);
+          const [statement] = trust.Statement;
+          expect(statement.Action).to.equal("sts:AssumeRoleWithWebIdentity");
+          expect(statement.Principal.Federated).to.match(/:oidc-provider\/oidc\.eks\./);
+          const conditions = Object.entries(statement.Condition.StringEquals as object);
+          expect(conditions.find(([key]) => key.endsWith(":sub"))?.[1]).to.equal(
+            `system:serviceaccount:kube-system:${addOn.serviceAccount}`,
+          );
+          expect(conditions.find(([key]) => key.endsWith(":aud"))?.[1]).to.equal(
+            "sts.amazonaws.com",
+          );
+        });
+      }
+
+      it(`lets the ${environment} autoscaler change capacity only of this cluster's tagged groups`, async () => {
+        const result = await planAws(environment);
+        const clusterName = inputs(single(result, types.eks)).name;
+        const policy = policyOf(result, "-cluster-autoscaler");
+        for (const action of [
+          "autoscaling:SetDesiredCapacity",
+          "autoscaling:TerminateInstanceInAutoScalingGroup",
+        ]) {
+          const statements = statementsWith(policy, action);
+          expect(statements, action).to.have.length(1);
+          expect(statements[0].Condition.StringEquals).to.deep.equal({
+            "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "true",
+            [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned",
+          });
+        }
+        // Without a condition, only reads.
+        for (const statement of (policy.Statement as any[]).filter((s) => !s.Condition)) {
+          for (const action of statement.Action) {
+            expect(action).to.match(/^[a-z0-9]+:(Describe|Get)/);
+          }
+        }
+        const discovery = inputs(release(result, "cluster-autoscaler")).values.autoDiscovery;
+        expect(discovery.clusterName).to.equal(clusterName);
+        expect(discovery.tags).to.have.members([
+          "k8s.io/cluster-autoscaler/enabled",
+          `k8s.io/cluster-autoscaler/${clusterName}`,
+        ]);
+      });
+
+      it(`lets the ${environment} controller create and delete only load balancers it tagged`, async () => {
+        const result = await planAws(environment);
+        const policy = policyOf(result, "-app-hosting-lb-controller");
+        const owned = "elbv2.k8s.aws/cluster";
+        for (const action of [
+          "elasticloadbalancing:DeleteLoadBalancer",
+          "elasticloadbalancing:DeleteTargetGroup",
+          "ec2:DeleteSecurityGroup",
+        ]) {
+          const statements = statementsWith(policy, action);
+          expect(statements, action).to.have.length.greaterThan(0);
+          for (const s of statements) {
+            expect(s.Condition?.Null?.[`aws:ResourceTag/${owned}`], action).to.equal("false");
+          }
+        }
+        for (const s of statementsWith(policy, "elasticloadbalancing:CreateLoadBalancer")) {
+          expect(s.Condition?.Null?.[`aws:RequestTag/${owned}`]).to.equal("false");
+        }
+        const [linkedRole] = statementsWith(policy, "iam:CreateServiceLinkedRole");
+        expect(linkedRole.Condition.StringEquals["iam:AWSServiceName"]).to.equal(
+          "elasticloadbalancing.amazonaws.com",
+        );
+        const values = inputs(release(result, "aws-load-balancer-controller")).values;
+        expect(values.clusterName).to.equal(inputs(single(result, types.eks)).name);
+        expect(values.vpcId).to.match(/^vpc-/);
+        expect(values.region).to.equal("us-east-1");
+      });
+
+      it(`makes the ${environment} Ingress wait for the AWS Load Balancer Controller`, async () => {
+        const result = await planAws(environment);
+        const ingress = single(result, types.ingress);
+        expect(inputs(ingress).spec.ingressClassName).to.equal("alb");
+        expect(ingress.dependencies).to.include(
+          release(result, "aws-load-balancer-controller").urn,
+        );
+      });
+    }
+  });
+
   describe("vault", () => {
     for (const environment of environments) {
       it(`grants the ${environment} workload role read on exactly the platform's two secrets`, async () => {
@@ -500,6 +648,15 @@ describe("AWS backend", () => {
           expect(inputs(subnet).tags["kubernetes.io/role/internal-elb"]).to.equal("1");
           expect(inputs(subnet).mapPublicIpOnLaunch).to.equal(false);
         }
+        const publicSubnets = ofType(result, types.subnet).filter((s) =>
+          /-public-\d$/.test(s.name),
+        );
+        expect(publicSubnets).to.have.length(3);
+        for (const subnet of publicSubnets) {
+          // Where the load balancer controller places the internet-facing ALB of the Ingress.
+          expect(inputs(subnet).tags["kubernetes.io/role/elb"]).to.equal("1");
+          expect(inputs(subnet).mapPublicIpOnLaunch).to.equal(false);
+        }
       });
     }
 
@@ -508,6 +665,78 @@ describe("AWS backend", () => {
         privateCidrs: ["10.40.0.0/18", "10.40.64.0/18", "10.40.128.0/18"],
         publicCidrs: ["10.40.192.0/21", "10.40.200.0/21", "10.40.208.0/21"],
       });
+    });
+  });
+
+  describe("zones", () => {
+    for (const environment of environments) {
+      it(`refuses us-west-1, where accounts get two zones, before declaring anything in ${environment}`, async () => {
+        let failure: unknown;
+        try {
+          await plan(configFor("aws", environment, { "aws:region": "us-west-1" }));
+        } catch (error) {
+          failure = error;
+        }
+        expect(failure).to.be.instanceOf(ConfigError);
+        expect(String(failure)).to.match(
+          /`aws:region`: expected a region where the account has at least 3 Availability Zones.*; got "us-west-1" \(2 zones for most accounts\)\. Use us-west-2 or us-east-2\./,
+        );
+      });
+    }
+
+    it("places the three private and public subnets in three distinct zones of the region", async () => {
+      const result = await planAws("staging");
+      for (const role of ["private", "public"]) {
+        const zones = ofType(result, types.subnet)
+          .filter((s) => new RegExp(`-${role}-\\d$`).test(s.name))
+          .map((s) => inputs(s).availabilityZone);
+        expect(zones, role).to.deep.equal(["us-east-1a", "us-east-1b", "us-east-1c"]);
+      }
+    });
+
+    it("answers us-west-1 with its two zones offline, as AWS does for new accounts", () => {
+      const zones = awsFixtures.invokes["aws:index/getAvailabilityZones:getAvailabilityZones"]({
+        region: "us-west-1",
+      });
+      expect(zones.names).to.deep.equal(["us-west-1a", "us-west-1c"]);
+      expect(zones.zoneIds).to.deep.equal(["usw1-az1", "usw1-az3"]);
+    });
+
+    it("fails the program naming the region and the count when the account has too few zones", async () => {
+      // The config check refuses us-west-1, so the network is declared on its own under the
+      // offline fixtures, which answer us-west-1 with its two zones.
+      let failure: unknown;
+      try {
+        await recordProgram({
+          project: "rag",
+          stack: "zones",
+          config: {},
+          secretKeys: [],
+          fixtures: fixtureSets,
+          program: async () => {
+            new AwsNetwork("net", {
+              settings: { cidr: "10.40.0.0/16", natPerZone: true },
+              naming: new Naming("rag", "zones"),
+              tags: {},
+              region: "us-west-1",
+              environment: "production",
+              providerConfig: { "aws:region": "us-west-1" },
+            });
+            return {};
+          },
+        });
+      } catch (error) {
+        failure = error;
+      }
+      expect(String(failure)).to.match(
+        /AWS region us-west-1 offers this account 2 available zone\(s\) \(us-west-1a, us-west-1c\).* over 3\. Choose another `aws:region`/,
+      );
+    });
+
+    it("takes the first three zones and refuses fewer", () => {
+      expect(pickZones(["r1a", "r1b", "r1c", "r1d"], "r1")).to.deep.equal(["r1a", "r1b", "r1c"]);
+      expect(() => pickZones(["r1a", "r1b"], "r1")).to.throw(/region r1 offers this account 2/);
+      expect(() => pickZones([], "r1")).to.throw(/0 available zone\(s\) \(none\)/);
     });
   });
 

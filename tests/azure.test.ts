@@ -6,6 +6,7 @@ import { nonInteractiveKubeconfig } from "../providers/azure/cluster";
 import { flexibleServerStorageGb } from "../providers/azure/database";
 import { azureName, azureNameRules } from "../providers/azure/naming";
 import { subnetLayout } from "../providers/azure/network";
+import { azureFixtures } from "../providers/azure/fixtures";
 import { cidrsOverlap } from "../providers/azure/rules";
 import { ConfigError } from "../src/config/issues";
 import { loadConfig } from "../src/config/load";
@@ -283,6 +284,16 @@ describe("the Azure backend", () => {
         expect(kubeconfig).to.include("interactiveMode: Never");
         expect(kubeconfig).to.not.include("devicecode");
       });
+
+      it(`enables the application routing add-on that serves the Ingress's class in ${environment}`, async () => {
+        const result = await planned(environment);
+        const routing = inputs(single(result, t.cluster)).ingressProfile?.webAppRouting;
+        expect(routing?.enabled).to.equal(true);
+        expect(routing?.nginx?.defaultIngressControllerType).to.equal("External");
+        // The class the add-on's default NGINX controller registers.
+        const ingress = inputs(single(result, "kubernetes:networking.k8s.io/v1:Ingress"));
+        expect(ingress.spec.ingressClassName).to.equal("webapprouting.kubernetes.azure.com");
+      });
     }
 
     it("answers only authorised networks when the API endpoint is restricted", async () => {
@@ -421,5 +432,96 @@ describe("the Azure backend", () => {
           expect(cidrsOverlap(a, b), `${a} ${b}`).to.equal(false);
       }
     });
+  });
+
+  describe("availability zones", () => {
+    const load = (config: StackConfig) =>
+      loadConfig(
+        parseStackFile(stringify({ config }), "rag", "Pulumi.test.yaml"),
+        "Pulumi.test.yaml",
+        (c) => cloudRules[c],
+      );
+    const refused: Array<{ location: string; given: RegExp; hint: RegExp }> = [
+      { location: "westus", given: /has no availability zones/, hint: /westus2 and westus3/ },
+      {
+        location: "northcentralus",
+        given: /has no availability zones/,
+        hint: /centralus and eastus2/,
+      },
+      { location: "ukwest", given: /has no availability zones/, hint: /uksouth/ },
+      {
+        location: "westeurop",
+        given: /is not a known location with availability zones/,
+        hint: /such as westeurope/,
+      },
+    ];
+    for (const environment of environments) {
+      for (const { location, given, hint } of refused) {
+        it(`refuses ${location} in ${environment}: AKS spreads over zones 1-3 everywhere`, () => {
+          let error: unknown;
+          try {
+            load(configFor("azure", environment, { "azure-native:location": location }));
+          } catch (caught) {
+            error = caught;
+          }
+          expect(error).to.be.instanceOf(ConfigError);
+          const issue = (error as ConfigError).issues.find(
+            (i) => i.key === "azure-native:location",
+          );
+          expect(issue?.expected).to.match(/a location with availability zones/);
+          expect(issue?.given)
+            .to.match(new RegExp(`^"${location}", `))
+            .and.to.match(given);
+          expect(issue?.hint).to.match(hint);
+        });
+      }
+    }
+
+    for (const location of ["westeurope", "westus3", "swedencentral", "japanwest"]) {
+      it(`accepts ${location}, a location with zones`, () => {
+        expect(
+          load(configFor("azure", "staging", { "azure-native:location": location })).settings,
+        ).to.have.property("region", location);
+      });
+    }
+  });
+
+  describe("offline answers", () => {
+    const engines = ["qdrant", "managed"] as const;
+
+    it("gives the snapshot container the storage account's physical name, not its logical one", async () => {
+      const result = await planned("production", { "rag:vectorStoreEngine": "qdrant" });
+      const account = single(result, "azure-native:storage:StorageAccount");
+      const container = single(result, "azure-native:storage:BlobContainer");
+      expect(inputs(account).accountName).to.match(/^[a-z0-9]{3,24}$/);
+      expect(inputs(container).accountName).to.equal(inputs(account).accountName);
+      expect(inputs(container).accountName).to.not.equal(account.name);
+      const step = result.digest.steps.find((s) => s.urn === container.urn);
+      expect(step?.newState.inputs.accountName).to.equal(inputs(account).accountName);
+    });
+
+    for (const engine of engines) {
+      it(`gives every Azure resource an ARM id and its physical name with the ${engine} engine`, async () => {
+        const result = await planned("production", { "rag:vectorStoreEngine": engine });
+        const azure = result.recording.resources.filter((r) => r.type.startsWith("azure-native:"));
+        expect(azure).to.not.be.empty;
+        for (const resource of azure) {
+          const id = azureFixtures.id!(resource.type, resource.name, inputs(resource));
+          expect(id, resource.type).to.match(
+            /^\/subscriptions\/[0-9a-f-]+(\/.*)?\/(resourceGroups|providers)\//,
+          );
+          expect(id, resource.type).to.not.contain("azure-native:");
+          const outputs =
+            azureFixtures.resourceOutputs[resource.type]?.(resource.name, inputs(resource)) ??
+            azureFixtures.defaultOutputs!(resource.type, resource.name, inputs(resource));
+          // The name Azure reports is one of the name inputs (its own; the others name parents),
+          // never the logical name when a name input exists.
+          const names = Object.entries(inputs(resource))
+            .filter(([key]) => /Name$/.test(key) && key !== "resourceGroupName")
+            .map(([, value]) => value);
+          if (names.length > 0) expect(names, resource.type).to.include(outputs.name);
+        }
+      });
+    }
   });
 });

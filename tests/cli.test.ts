@@ -105,6 +105,16 @@ describe("the offline plan command", () => {
     },
     { name: "a missing --stack", args: () => [], message: /--stack is required/ },
     {
+      name: "a stack name the Pulumi CLI would refuse",
+      args: () => [
+        "--stack",
+        "bad name!/x",
+        "--config-file",
+        stackFile(configFor("aws", "staging")),
+      ],
+      message: /--stack "bad name!\/x": expected a Pulumi stack name/,
+    },
+    {
       name: "an unknown option",
       args: () => ["--stack", "staging", "--colour"],
       message: /Unknown option '--colour'/,

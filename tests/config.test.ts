@@ -208,7 +208,7 @@ describe("configuration", () => {
       {
         name: "a malformed CIDR block",
         config: configFor("aws", "staging", { "rag:networkCidr": "10.0.0.0/33" }),
-        expect: [/`rag:networkCidr`: expected an IPv4 CIDR block from \/16 to \/20/],
+        expect: [/`rag:networkCidr`: expected an IPv4 network address from \/16 to \/20/],
       },
       {
         name: "cross-region backups with no second region",
@@ -242,8 +242,46 @@ describe("configuration", () => {
         name: "an e-mail address without a domain",
         config: configFor("aws", "staging", { "rag:alertEmails": ["oncall"] }),
         expect: [
-          /`rag:alertEmails`: expected a list of at most 20 e-mail addresses; got \["oncall"\]/,
+          /`rag:alertEmails`: expected a list of at most 20 distinct e-mail addresses; got "oncall" is not an e-mail address/,
         ],
+      },
+      {
+        name: "a network block with its host bits set",
+        config: configFor("aws", "staging", { "rag:networkCidr": "10.40.7.1/16" }),
+        expect: [
+          /`rag:networkCidr`: expected an IPv4 network address .* host bits zero.*; got "10.40.7.1\/16"/,
+        ],
+      },
+      {
+        name: "an authorised network with its host bits set",
+        config: configFor("aws", "staging", {
+          "rag:clusterEndpointAccess": "restricted",
+          "rag:clusterAuthorizedNetworks": ["203.0.113.7/24"],
+        }),
+        expect: [
+          /`rag:clusterAuthorizedNetworks`: expected a list of at most 20 IPv4 network addresses/,
+        ],
+      },
+      {
+        name: "a tag value with characters AWS refuses in tags",
+        config: configFor("aws", "staging", { "rag:owner": "team <script>" }),
+        expect: [
+          /`rag:owner`: expected 1-63 letters, digits, spaces or _ . : = \+ @ -.*; got "team <script>"/,
+        ],
+      },
+      {
+        name: "the same alert address twice, whatever its case",
+        config: configFor("aws", "staging", {
+          "rag:alertEmails": ["a@example.com", "A@Example.com"],
+        }),
+        expect: [
+          /`rag:alertEmails`: expected a list of at most 20 distinct e-mail addresses; got "A@Example.com" is listed twice/,
+        ],
+      },
+      {
+        name: "a runaway value, shown by its start and size only",
+        config: configFor("aws", "staging", { "rag:vectorIndexName": "x".repeat(5000) }),
+        expect: [/got "x{100,130}\.\.\. \(5002 characters\)/],
       },
       {
         name: "a production stack whose alerts would reach nobody",
@@ -314,8 +352,14 @@ describe("configuration", () => {
       });
     }
 
-    it("puts keys without a namespace in the project's namespace", () => {
-      const raw = parseStackFile("config:\n  cloud: aws\n", "rag", source);
+    it("refuses a key without a namespace, as the Pulumi CLI does, saying how to write it", () => {
+      const error = configError(() => parseStackFile("config:\n  cloud: aws\n", "rag", source));
+      expect(error.message).to.match(/`cloud`: expected a key of the form `<namespace>:<name>`/);
+      expect(error.message).to.contain("Write it as `rag:cloud`.");
+    });
+
+    it("reads the old `<namespace>:config:<name>` form as `<namespace>:<name>`", () => {
+      const raw = parseStackFile("config:\n  rag:config:cloud: aws\n", "rag", source);
       expect(raw.values["rag:cloud"]).to.equal("aws");
     });
 
@@ -337,6 +381,125 @@ describe("configuration", () => {
       expect(raw.secretKeys.has("rag:owner")).to.equal(true);
       expect(raw.values["rag:owner"]).to.equal("[secret]");
     });
+  });
+
+  describe("refusing a public network block", () => {
+    const clouds = ["aws", "gcp", "azure"] as const;
+    const refused: Array<{ name: string; cidr: string }> = [
+      { name: "a public block", cidr: "8.8.0.0/16" },
+      { name: "the carrier-grade NAT range (RFC 6598)", cidr: "100.64.0.0/16" },
+      { name: "a block just past 172.16.0.0/12", cidr: "172.32.0.0/16" },
+      { name: "a block just before 10.0.0.0/8", cidr: "9.255.0.0/16" },
+    ];
+    for (const cloud of clouds) {
+      for (const { name, cidr } of refused) {
+        it(`refuses ${name} (${cidr}) on ${cloud}`, () => {
+          const error = configError(() =>
+            load(configFor(cloud, "staging", { "rag:networkCidr": cidr })),
+          );
+          expect(error.message).to.match(
+            new RegExp(
+              "`rag:networkCidr`: expected a block inside the private ranges " +
+                `\\(10\\.0\\.0\\.0/8, 172\\.16\\.0\\.0/12, 192\\.168\\.0\\.0/16\\); got "${cidr}"`,
+            ),
+          );
+        });
+      }
+      for (const cidr of ["10.40.0.0/16", "172.31.0.0/16"]) {
+        it(`accepts the private block ${cidr} on ${cloud}`, () => {
+          const { settings } = load(configFor(cloud, "staging", { "rag:networkCidr": cidr }));
+          expect(settings.network.cidr).to.equal(cidr);
+        });
+      }
+    }
+    // Azure refuses 192.168.0.0/16 for overlapping its pod range; the others take it.
+    for (const cloud of ["aws", "gcp"] as const) {
+      it(`accepts a block of 192.168.0.0/16 on ${cloud}`, () => {
+        const { settings } = load(
+          configFor(cloud, "staging", { "rag:networkCidr": "192.168.0.0/20" }),
+        );
+        expect(settings.network.cidr).to.equal("192.168.0.0/20");
+      });
+    }
+  });
+
+  describe("warning about settings and keys the program ignores", () => {
+    const cases: Array<{
+      name: string;
+      config: StackConfig;
+      code: string;
+      /** Whether the warning is expected; the false cases guard against warning on everything. */
+      warns: boolean;
+      mentions?: RegExp;
+    }> = [
+      {
+        name: "authorised networks with a private API endpoint",
+        config: configFor("aws", "staging", {
+          "rag:clusterAuthorizedNetworks": ["203.0.113.0/24"],
+        }),
+        code: "RAG011",
+        warns: true,
+        mentions: /rag:clusterAuthorizedNetworks .* ignored/,
+      },
+      {
+        name: "authorised networks with a restricted API endpoint",
+        config: configFor("gcp", "production", {
+          "rag:clusterEndpointAccess": "restricted",
+          "rag:clusterAuthorizedNetworks": ["203.0.113.0/24"],
+        }),
+        code: "RAG011",
+        warns: false,
+      },
+      {
+        name: "GCP and AWS provider keys left in an Azure stack",
+        config: configFor("azure", "staging", {
+          "gcp:project": "rag-test-project",
+          "aws:region": "us-east-1",
+        }),
+        code: "RAG012",
+        warns: true,
+        mentions:
+          /another cloud in this azure stack, which ignores them: `gcp:project`, `aws:region`\./,
+      },
+      {
+        name: "an Azure provider key left in a GCP stack",
+        config: configFor("gcp", "staging", { "azure-native:location": "westeurope" }),
+        code: "RAG012",
+        warns: true,
+        mentions: /`azure-native:location`/,
+      },
+      {
+        name: "a stack's own provider keys",
+        config: configFor("aws", "production", { "aws:profile": "deploy" }),
+        code: "RAG012",
+        warns: false,
+      },
+      {
+        name: "a key in a namespace nobody reads",
+        config: configFor("aws", "staging", { "other:cloud": "gcp" }),
+        code: "RAG013",
+        warns: true,
+        mentions: /a namespace this program never reads \(it reads rag, .*\): `other:cloud`\./,
+      },
+      {
+        name: "keys of the Pulumi, Kubernetes and random namespaces",
+        config: configFor("azure", "staging", {
+          "pulumi:disable-default-providers": ["kubernetes"],
+          "kubernetes:enableServerSideApply": true,
+          "random:seed": "x",
+        }),
+        code: "RAG013",
+        warns: false,
+      },
+    ];
+    for (const { name, config, code, warns, mentions } of cases) {
+      it(`${warns ? "warns" : "does not warn"} with ${code} about ${name}`, () => {
+        const { warnings } = load(config);
+        const found = warnings.filter((warning) => warning.code === code);
+        expect(found, JSON.stringify(warnings)).to.have.length(warns ? 1 : 0);
+        if (mentions) expect(found[0].message).to.match(mentions);
+      });
+    }
   });
 
   describe("Pulumi.yaml", () => {

@@ -359,8 +359,13 @@ describe("GCP backend decisions", () => {
     });
   });
 
-  it("refuses a region with fewer than three zones", () => {
-    expect(() => pickZones(["x-a", "x-b"])).to.throw(/3 zones/);
+  it("refuses a region with fewer than three zones, naming the region and the count", () => {
+    expect(() => pickZones(["x1-a", "x1-b"], "x1")).to.throw(/needs 3 zones.*region x1 .* 2 zone/);
+    expect(pickZones(["x1-c", "x1-a", "x1-d", "x1-b"], "x1")).to.deep.equal([
+      "x1-a",
+      "x1-b",
+      "x1-c",
+    ]);
   });
 
   it("schedules the first secret rotation one period after creation", () => {

@@ -88,4 +88,22 @@ describe("the plan's recorder", () => {
     }
     expect(String(failure)).to.contain("no fixture for invoke `aws:ec2/getVpc:getVpc`");
   });
+
+  it("fails the recording when an apply callback throws, as a real preview would", async () => {
+    let failure: unknown;
+    try {
+      await record(async () => {
+        const kms = await import("@pulumi/aws/kms");
+        const key = new kms.Key("checked", { description: "k" });
+        key.arn.apply((arn) => {
+          if (arn.startsWith("arn:")) throw new Error(`value check failed for ${arn}`);
+          return arn;
+        });
+        return {};
+      });
+    } catch (error) {
+      failure = error;
+    }
+    expect(String(failure)).to.contain("value check failed for arn:aws:test");
+  });
 });

@@ -3,7 +3,9 @@ import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppHosting, AppHostingArgs, SnapshotStorage } from "../../src/contracts/app";
 import { statefulOptions } from "../../src/protection";
+import type { AwsCluster } from "./cluster";
 import type { AwsAccount } from "./kms";
+import { installLoadBalancerController } from "./loadBalancerController";
 import { awsName } from "./naming";
 import type { AwsNetwork } from "./network";
 import { roleNameFromArn } from "./policies";
@@ -11,15 +13,19 @@ import { roleNameFromArn } from "./policies";
 export interface AwsAppHostingArgs extends AppHostingArgs {
   account: AwsAccount;
   network: AwsNetwork;
+  /** The EKS cluster the AWS Load Balancer Controller is installed on. */
+  cluster: AwsCluster;
 }
 
 /**
  * Ingress through an ALB (IP targets, HTTPS only, the certificate found in ACM by host name);
- * the ALB sits in the VPC, so its traffic comes from the VPC's range.
+ * the ALB sits in the VPC, so its traffic comes from the VPC's range. The AWS Load Balancer
+ * Controller serves the class; with no subnet tagged `kubernetes.io/role/elb`, it places the
+ * internet-facing ALB in the subnets routed to the internet gateway (controller >= 2.12.1).
  */
-// TODO: the AWS Load Balancer Controller (Helm chart plus an IRSA role with its IAM policy) is
-// not installed, so on EKS the Ingress stays without an address until it is; ACM must also hold
-// a certificate for rag:apiHostname, since an ALB cannot use a Kubernetes TLS secret.
+// TODO: ACM must hold a certificate for rag:apiHostname (an ALB cannot use a Kubernetes TLS
+// secret); without one the controller cannot create the HTTPS listener and the Ingress gets no
+// address.
 export function awsIngress(vpcCidr: string): AppHosting["ingress"] {
   return {
     className: "alb",
@@ -59,9 +65,10 @@ export function snapshotBucketPolicy(bucketArn: string, keyArn: string, region: 
 }
 
 /**
- * What the application layer needs of AWS: the ALB ingress class, Secrets Manager through IRSA
- * for External Secrets, and (with Qdrant) a private S3 bucket for snapshots, encrypted with the
- * vault's key, writable by the workload role alone.
+ * What the application layer needs of AWS: the ALB ingress class served by the AWS Load Balancer
+ * Controller it installs, Secrets Manager through IRSA for External Secrets, and (with Qdrant) a
+ * private S3 bucket for snapshots, encrypted with the vault's key, writable by the workload role
+ * alone.
  */
 export class AwsAppHosting extends pulumi.ComponentResource implements AppHosting {
   readonly ingress: AppHosting["ingress"];
@@ -70,11 +77,26 @@ export class AwsAppHosting extends pulumi.ComponentResource implements AppHostin
   readonly identityEgress: AppHosting["identityEgress"];
   readonly identityPodLabels: Record<string, string> = {};
   readonly snapshotStorage?: SnapshotStorage;
+  readonly ingressDependsOn: pulumi.Resource[];
 
   constructor(name: string, args: AwsAppHostingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rag:app:AwsAppHosting", name, {}, opts);
-    const { network, workloadIdentity: identity, region } = args;
+    const { network, workloadIdentity: identity, region, cluster } = args;
+
+    // The controller that turns the `alb` Ingress into a load balancer; the Ingress waits for it.
+    const controller = installLoadBalancerController(this, `${name}-lb-controller`, {
+      naming: args.naming,
+      tags: args.tags,
+      issuer: cluster.oidcIssuer,
+      provider: cluster.provider,
+      clusterName: cluster.clusterName,
+      region,
+      vpcId: network.networkId,
+      partition: args.account.partition,
+    });
     this.ingress = awsIngress(network.cidr);
+    this.ingressDependsOn = [controller];
+
     // RDS and the OpenSearch VPC endpoint live in the VPC's private subnets.
     this.privateServiceCidrs = pulumi.output([network.cidr]);
     this.secretStoreProvider = {

@@ -6,6 +6,8 @@ import type { Cluster, ClusterArgs } from "../../src/contracts/cluster";
 import type { WorkloadIdentity } from "../../src/contracts/common";
 import type { ClusterSettings, SizeClass } from "../../src/config/settings";
 import { type AlarmSpec, createAlarms } from "./alarms";
+import { installClusterAutoscaler } from "./clusterAutoscaler";
+import { type OidcIssuer, roleAnnotations, serviceAccountRole } from "./irsa";
 import { type AwsAccount, customerKey } from "./kms";
 import { asAwsMonitoring } from "./monitoring";
 import { servicePrincipalTrust } from "./policies";
@@ -61,32 +63,6 @@ export function endpointAccess(settings: ClusterSettings): {
     };
   }
   return { endpointPrivateAccess: true, endpointPublicAccess: false };
-}
-
-/** Trust policy letting exactly one Kubernetes service account assume a role through IRSA. */
-export function workloadTrustPolicy(
-  oidcProviderArn: string,
-  issuerUrl: string,
-  namespace: string,
-  serviceAccountName: string,
-): object {
-  const issuer = issuerUrl.replace(/^https:\/\//, "");
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Federated: oidcProviderArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccountName}`,
-            [`${issuer}:aud`]: "sts.amazonaws.com",
-          },
-        },
-      },
-    ],
-  };
 }
 
 /**
@@ -172,9 +148,9 @@ export function clusterAlarmSpecs(clusterName: pulumi.Input<string>): AlarmSpec[
 
 /**
  * EKS: private API endpoint, secrets encrypted with a customer-managed key, every control-plane
- * log, API (access entry) authentication, a managed node group over the three private subnets,
- * IRSA with a role for the RAG service's account, Container Insights, and a kubeconfig that
- * authenticates through the AWS CLI.
+ * log, API (access entry) authentication, a managed node group over the three private subnets
+ * sized by the Cluster Autoscaler, IRSA with a role for the RAG service's account, Container
+ * Insights, and a kubeconfig that authenticates through the AWS CLI.
  */
 export class AwsCluster extends pulumi.ComponentResource implements Cluster {
   readonly clusterName: pulumi.Output<string>;
@@ -182,6 +158,8 @@ export class AwsCluster extends pulumi.ComponentResource implements Cluster {
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly workloadIdentity: WorkloadIdentity;
+  /** The IAM identity provider of the cluster's OIDC issuer, for IRSA roles of cluster add-ons. */
+  readonly oidcIssuer: OidcIssuer;
 
   constructor(name: string, args: AwsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rag:cluster:AwsCluster", name, {}, opts);
@@ -265,8 +243,6 @@ export class AwsCluster extends pulumi.ComponentResource implements Cluster {
           { parent: this },
         ),
     );
-    // TODO: no cluster autoscaler or Karpenter is installed, so the group stays at
-    // `nodeMinCount` nodes until the application layer deploys one; `nodeMaxCount` is only a cap.
     const nodeGroup = new eks.NodeGroup(
       `${name}-nodes`,
       {
@@ -285,7 +261,7 @@ export class AwsCluster extends pulumi.ComponentResource implements Cluster {
         nodeRepairConfig: { enabled: true },
         tags,
       },
-      // An autoscaler owns the desired size once the group exists.
+      // The Cluster Autoscaler below owns the desired size once the group exists.
       { parent: this, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] },
     );
 
@@ -312,30 +288,21 @@ export class AwsCluster extends pulumi.ComponentResource implements Cluster {
       { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags },
       { parent: this },
     );
+    this.oidcIssuer = { providerArn: oidcProvider.arn, url: issuerUrl };
 
     // The RAG service's role, assumable by exactly its namespace and service account.
-    const workloadRole = new iam.Role(
-      `${name}-workload-role`,
-      {
-        name: awsName(naming, `${workload.namespace}-${workload.serviceAccountName}`, "iamRole"),
-        assumeRolePolicy: pulumi
-          .all([oidcProvider.arn, issuerUrl])
-          .apply(([arn, issuer]) =>
-            JSON.stringify(
-              workloadTrustPolicy(arn, issuer, workload.namespace, workload.serviceAccountName),
-            ),
-          ),
-        tags,
-      },
-      { parent: this },
-    );
+    const { role: workloadRole } = serviceAccountRole(this, `${name}-workload`, {
+      naming,
+      tags,
+      issuer: this.oidcIssuer,
+      namespace: workload.namespace,
+      serviceAccountName: workload.serviceAccountName,
+    });
     this.workloadIdentity = {
       namespace: workload.namespace,
       serviceAccountName: workload.serviceAccountName,
       principal: workloadRole.arn,
-      serviceAccountAnnotations: workloadRole.arn.apply((arn): Record<string, string> => ({
-        "eks.amazonaws.com/role-arn": arn,
-      })),
+      serviceAccountAnnotations: roleAnnotations(workloadRole.arn),
     };
 
     // Kubeconfig with exec credentials, and the provider every Kubernetes resource uses.
@@ -351,6 +318,17 @@ export class AwsCluster extends pulumi.ComponentResource implements Cluster {
       { kubeconfig: this.kubeconfig },
       { parent: this, dependsOn: [nodeGroup] },
     );
+
+    // The Cluster Autoscaler, which owns the node group's desired size between its bounds.
+    installClusterAutoscaler(this, `${name}-autoscaler`, {
+      naming,
+      tags,
+      issuer: this.oidcIssuer,
+      provider: this.provider,
+      clusterName: cluster.name,
+      region,
+      kubernetesVersion: settings.kubernetesVersion,
+    });
 
     // Alarms on failed nodes and API server errors.
     createAlarms(

@@ -58,6 +58,31 @@ const ec2IdPrefixes: Record<string, string> = {
   "aws:opensearch/serverlessVpcEndpoint:ServerlessVpcEndpoint": "vpce",
 };
 
+/**
+ * Regions whose accounts see fewer zones than the default four of the fixture. In us-west-1 the
+ * third zone (usw1-az2) is constrained and not offered to new accounts, so
+ * `describe-availability-zones` returns two (AWS "AWS Availability Zones" and the knowledge-center
+ * article on constrained zones).
+ */
+const constrainedZones: Record<string, { letters: string[]; ids: number[] }> = {
+  "us-west-1": { letters: ["a", "c"], ids: [1, 3] },
+};
+
+/** The AZ id prefix AWS derives from a region code: `us-west-1` -> `usw1`, `ap-northeast-1` -> `apne1`. */
+function zoneIdPrefix(region: string): string {
+  const parts = region.split("-");
+  const middle = parts.slice(1, -1).map((part) =>
+    part
+      .replace(/^gov$/, "g")
+      .replace(/north/g, "n")
+      .replace(/south/g, "s")
+      .replace(/east/g, "e")
+      .replace(/west/g, "w")
+      .replace(/central/g, "c"),
+  );
+  return [parts[0], ...middle, parts.at(-1)].join("");
+}
+
 /** A generic ARN for a resource type no specific fixture covers. */
 function defaultArn(type: string, name: string, inputs: Inputs): string {
   const [, module] = type.split(/[:/]/);
@@ -68,11 +93,14 @@ export const awsFixtures: CloudFixtures = {
   invokes: {
     "aws:index/getAvailabilityZones:getAvailabilityZones": (args) => {
       const region = regionOf(args);
-      const names = ["a", "b", "c", "d"].map((suffix) => `${region}${suffix}`);
+      const zones = constrainedZones[region] ?? {
+        letters: ["a", "b", "c", "d"],
+        ids: [1, 2, 3, 4],
+      };
       return {
         id: region,
-        names,
-        zoneIds: names.map((_, i) => `use1-az${i + 1}`),
+        names: zones.letters.map((letter) => `${region}${letter}`),
+        zoneIds: zones.ids.map((n) => `${zoneIdPrefix(region)}-az${n}`),
         groupNames: [region],
       };
     },

@@ -50,8 +50,11 @@ export const awsBackend: CloudBackend = {
           { ...childArgs, ...shared, workloadIdentity: cluster?.workloadIdentity },
           childOpts,
         ),
-      createAppHosting: (childName, childArgs, childOpts) =>
-        new AwsAppHosting(childName, { ...childArgs, ...shared }, childOpts),
+      createAppHosting: (childName, childArgs, childOpts) => {
+        // The Load Balancer Controller is installed on the cluster, so it must exist first.
+        if (cluster === undefined) throw new Error("createAppHosting: call createCluster first");
+        return new AwsAppHosting(childName, { ...childArgs, ...shared, cluster }, childOpts);
+      },
     };
   },
 };

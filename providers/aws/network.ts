@@ -16,7 +16,7 @@ export interface SubnetPlan {
 /**
  * Carves the VPC range: the first three quarters are the private subnets (pods take one address
  * each with the VPC CNI, so they get the space), and three 1/32 blocks of the last quarter hold
- * the public subnets, which carry nothing but NAT gateways.
+ * the public subnets, which carry nothing but NAT gateways and the API's load balancer.
  */
 export function subnetPlan(cidr: string): SubnetPlan {
   const [address, prefixText] = cidr.split("/");
@@ -32,6 +32,22 @@ export function subnetPlan(cidr: string): SubnetPlan {
   const privateCidrs = [0, 1, 2].map((i) => block(i, prefix + 2));
   const publicCidrs = [24, 25, 26].map((i) => block(i, prefix + 5));
   return { privateCidrs, publicCidrs };
+}
+
+/**
+ * The first `zoneCount` zones the account sees in `region`. Fewer is an error naming the region
+ * and the count, instead of subnets placed in an undefined zone: `awsRules.validate` refuses the
+ * regions known to offer too few, this catches an account or region the table does not know.
+ */
+export function pickZones(names: readonly string[], region: string): string[] {
+  if (names.length < zoneCount) {
+    throw new Error(
+      `AWS region ${region} offers this account ${names.length} available zone(s) ` +
+        `(${names.join(", ") || "none"}); the platform spreads its subnets, nodes and database ` +
+        `over ${zoneCount}. Choose another \`aws:region\`, such as us-west-2 or us-east-2.`,
+    );
+  }
+  return names.slice(0, zoneCount);
 }
 
 /** Number of NAT gateways: one per zone keeps egress alive through a zone outage. */
@@ -61,18 +77,11 @@ export class AwsNetwork extends pulumi.ComponentResource implements Network {
     this.cidr = settings.cidr;
     const nameTag = (role: string) => ({ ...tags, Name: `${args.naming.prefix}-${role}` });
 
-    // The first three available zones of the region.
+    // The first three available zones of the region; fewer fail the preview (see `pickZones`).
     this.zones = getAvailabilityZonesOutput(
       { state: "available", region: args.region },
       { parent: this },
-    ).names.apply((names) => {
-      if (names.length < zoneCount) {
-        throw new Error(
-          `region ${args.region} offers ${names.length} zones; ${zoneCount} are required`,
-        );
-      }
-      return names.slice(0, zoneCount);
-    });
+    ).names.apply((names) => pickZones(names, args.region));
     const zone = (i: number) => this.zones.apply((zones) => zones[i]);
 
     // The VPC, with DNS so that private endpoints (EKS, RDS, OpenSearch) resolve inside it.
@@ -117,7 +126,8 @@ export class AwsNetwork extends pulumi.ComponentResource implements Network {
           cidrBlock,
           availabilityZone: zone(i),
           mapPublicIpOnLaunch: false,
-          tags: nameTag(`public-${i}`),
+          // The tag the AWS Load Balancer Controller looks for to place internet-facing ALBs.
+          tags: { ...nameTag(`public-${i}`), "kubernetes.io/role/elb": "1" },
         },
         { parent: this },
       );

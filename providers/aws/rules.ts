@@ -11,6 +11,22 @@ export const cloudWatchRetentionDays = [
   3653,
 ];
 
+/** Zones the platform spreads over (subnets, EKS nodes, the Multi-AZ database); see network.ts. */
+const requiredZones = 3;
+
+/**
+ * Regions where an account sees fewer than `requiredZones` Availability Zones, with the nearest
+ * regions that have enough. In us-west-1 (N. California) AWS lists three AZ ids, but usw1-az2 is
+ * constrained and not offered to new accounts, which see two ("AWS Availability Zones", AWS
+ * Regions and Availability Zones guide; AWS knowledge center on constrained zones; read
+ * 2026-12-04). Every other public region offers at least three.
+ */
+// TODO: an older account that still sees usw1-az2 has three zones in us-west-1 and is refused
+// too; it has to pick another region (the runtime check in network.ts would let it through).
+export const regionsWithFewZones: Record<string, { zones: number; alternatives: string[] }> = {
+  "us-west-1": { zones: 2, alternatives: ["us-west-2", "us-east-2"] },
+};
+
 /**
  * What RDS for PostgreSQL's recovery mechanisms deliver. Restore durations are not published by
  * AWS: `baseMinutes` and `minutesPer100Gb` are this project's planning figures.
@@ -65,6 +81,15 @@ export const awsRules: CloudRules = {
   recovery: awsRecovery,
   validate(settings: PlatformSettings): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
+    const fewZones = regionsWithFewZones[settings.region];
+    if (fewZones !== undefined) {
+      issues.push({
+        key: "aws:region",
+        expected: `a region where the account has at least ${requiredZones} Availability Zones (the platform spreads subnets, nodes and the database over ${requiredZones})`,
+        given: `${JSON.stringify(settings.region)} (${fewZones.zones} zones for most accounts)`,
+        hint: `Use ${fewZones.alternatives.join(" or ")}.`,
+      });
+    }
     const retention = settings.monitoring.logRetentionDays;
     if (!cloudWatchRetentionDays.includes(retention)) {
       const nearest = cloudWatchRetentionDays.reduce((best, value) =>

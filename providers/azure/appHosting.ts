@@ -3,6 +3,7 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppHosting, AppHostingArgs, SnapshotStorage } from "../../src/contracts/app";
 import { statefulOptions } from "../../src/protection";
+import { appRouting } from "./cluster";
 import type { AzureNetwork } from "./network";
 import { azureName } from "./naming";
 import { grantRole } from "./roles";
@@ -18,14 +19,15 @@ export interface AzureAppHostingArgs extends AppHostingArgs {
 }
 
 /** Namespace of the AKS application routing add-on's managed NGINX. */
-export const appRoutingNamespace = "app-routing-system";
+export const appRoutingNamespace = appRouting.namespace;
 
-/** Ingress class of AKS's application routing add-on; traffic arrives from its pods. */
-// TODO: the AKS cluster does not enable the application routing add-on
-// (`ingressProfile.webAppRouting.enabled`), so the Ingress is not served until it is turned on.
+/**
+ * Ingress class of AKS's application routing add-on, which the cluster enables; traffic arrives
+ * from its pods.
+ */
 export function azureIngress(): AppHosting["ingress"] {
   return {
-    className: "webapprouting.kubernetes.azure.com",
+    className: appRouting.ingressClassName,
     annotations: { "nginx.ingress.kubernetes.io/ssl-redirect": "true" },
     sources: [
       {

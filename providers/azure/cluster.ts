@@ -34,6 +34,15 @@ export function nodeVmSize(settings: ClusterSettings): string {
   return settings.nodeMachineType ?? nodeVmSizes[settings.nodeSize];
 }
 
+/**
+ * The application routing add-on (managed NGINX): its namespace, and the ingress class of the
+ * default controller it creates when enabled, which is external (a public load balancer).
+ */
+export const appRouting = {
+  namespace: "app-routing-system",
+  ingressClassName: "webapprouting.kubernetes.azure.com",
+} as const;
+
 /** Entra ID application id of the AKS API server, the audience of every user token. */
 export const aksServerAppId = "6dae42f8-4368-4678-94ff-3960e28e3630";
 
@@ -188,6 +197,12 @@ export class AzureCluster extends pulumi.ComponentResource implements Cluster {
           outboundType: "userAssignedNATGateway",
         },
         autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+        // Serves the application's Ingress (class `appRouting.ingressClassName`).
+        // TODO: the add-on's managed NGINX is supported only until November 2026 (upstream
+        // ingress-nginx is retired); after that the Ingress needs the add-on's Gateway API mode.
+        ingressProfile: {
+          webAppRouting: { enabled: true, nginx: { defaultIngressControllerType: "External" } },
+        },
         addonProfiles: {
           azurepolicy: { enabled: true },
           omsagent: {

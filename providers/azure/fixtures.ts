@@ -163,6 +163,15 @@ const shapes: Record<string, ArmShape> = {
     nameKey: "searchServiceName",
     path: (n) => `Microsoft.Search/searchServices/${n}`,
   },
+  "azure-native:storage:StorageAccount": {
+    nameKey: "accountName",
+    path: (n) => `Microsoft.Storage/storageAccounts/${n}`,
+  },
+  "azure-native:storage:BlobContainer": {
+    nameKey: "containerName",
+    path: (n, i) =>
+      `Microsoft.Storage/storageAccounts/${text(i.accountName, "st")}/blobServices/default/containers/${n}`,
+  },
 };
 
 /** The name Azure gives a resource: its name input, or a GUID where ARM wants one. */

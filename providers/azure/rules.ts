@@ -47,6 +47,99 @@ export const pairedRegions: Record<string, string> = {
   brazilsouth: "southcentralus",
 };
 
+/**
+ * Azure locations with availability zones, from Microsoft Learn's "Azure regions list" (the page
+ * "Azure regions with availability zone support" now points to; page dated 2025-09-23, read
+ * 2026-12-04), plus the two sovereign-cloud locations with zones it listed before
+ * (usgovvirginia, chinanorth3). Locations marked "coming soon" there are left out.
+ */
+// TODO: Azure opens zonal regions every year; a new one is refused until it is added here.
+export const zonalLocations: readonly string[] = [
+  "australiaeast",
+  "austriaeast",
+  "belgiumcentral",
+  "brazilsouth",
+  "canadacentral",
+  "centralindia",
+  "centralus",
+  "chilecentral",
+  "chinanorth3",
+  "eastasia",
+  "eastus",
+  "eastus2",
+  "francecentral",
+  "germanywestcentral",
+  "indonesiacentral",
+  "israelcentral",
+  "italynorth",
+  "japaneast",
+  "japanwest",
+  "koreacentral",
+  "malaysiawest",
+  "mexicocentral",
+  "newzealandnorth",
+  "northeurope",
+  "norwayeast",
+  "polandcentral",
+  "qatarcentral",
+  "southafricanorth",
+  "southcentralus",
+  "southeastasia",
+  "spaincentral",
+  "swedencentral",
+  "switzerlandnorth",
+  "uaenorth",
+  "uksouth",
+  "usgovvirginia",
+  "westeurope",
+  "westus2",
+  "westus3",
+];
+
+/** The nearest locations with zones, for the locations of the same list that have none. */
+export const zonalAlternatives: Record<string, string[]> = {
+  westus: ["westus2", "westus3"],
+  westcentralus: ["westus2", "centralus"],
+  northcentralus: ["centralus", "eastus2"],
+  canadaeast: ["canadacentral"],
+  ukwest: ["uksouth"],
+  australiasoutheast: ["australiaeast"],
+  australiacentral: ["australiaeast"],
+  australiacentral2: ["australiaeast"],
+  brazilsoutheast: ["brazilsouth"],
+  francesouth: ["francecentral"],
+  germanynorth: ["germanywestcentral"],
+  koreasouth: ["koreacentral"],
+  norwaywest: ["norwayeast"],
+  southafricawest: ["southafricanorth"],
+  southindia: ["centralindia"],
+  westindia: ["centralindia"],
+  swedensouth: ["swedencentral"],
+  switzerlandwest: ["switzerlandnorth"],
+  uaecentral: ["uaenorth"],
+};
+
+/**
+ * Refuses a location without availability zones: AKS always spreads its nodes over zones 1-3 and
+ * the Flexible Server is pinned to a zone (zone-redundant standby in production), which Azure
+ * rejects at `up` in such a location, whatever the environment.
+ */
+export function locationZoneIssues(location: string): ConfigIssue[] {
+  if (!locationPattern.test(location) || zonalLocations.includes(location)) return [];
+  const alternatives = zonalAlternatives[location];
+  return [
+    {
+      key: "azure-native:location",
+      expected:
+        "a location with availability zones (the platform always spreads AKS over zones 1-3 and pins the database to a zone)",
+      given: `${JSON.stringify(location)}, ${alternatives ? "which has no availability zones" : "which is not a known location with availability zones"}`,
+      hint: alternatives
+        ? `The nearest locations with zones are ${alternatives.join(" and ")}.`
+        : "Use a location such as westeurope, northeurope, eastus2 or westus3; see Microsoft's Azure regions list for every location with zones.",
+    },
+  ];
+}
+
 /** Whether two IPv4 CIDR blocks share any address. */
 export function cidrsOverlap(a: string, b: string): boolean {
   const range = (cidr: string): [number, number] => {
@@ -120,7 +213,7 @@ export const azureRules: CloudRules = {
   ],
   recovery: azureRecovery,
   validate(settings: PlatformSettings): ConfigIssue[] {
-    const issues: ConfigIssue[] = [];
+    const issues: ConfigIssue[] = [...locationZoneIssues(settings.region)];
     const retention = settings.monitoring.logRetentionDays;
     if (retention < 30 || retention > 730) {
       issues.push({

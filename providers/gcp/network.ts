@@ -39,11 +39,20 @@ export function subnetPlan(cidr: string): SubnetPlan {
   };
 }
 
-/** Exactly three zones of the region, in a stable order, for a regional cluster. */
-export function pickZones(names: string[]): string[] {
+/**
+ * Exactly three zones of the region, in a stable order, for a regional cluster. Every GCP region
+ * has three or more zones ("Geography and regions", Google Cloud docs), so no config-time table is
+ * needed; but `getZones` lists only those UP for the project: fewer fail the preview with the
+ * region and the count, instead of a cluster over fewer zones than planned.
+ */
+export function pickZones(names: string[], region: string): string[] {
   const zones = [...names].sort().slice(0, 3);
   if (zones.length < 3) {
-    throw new Error(`a zone-redundant platform needs 3 zones; the region offers ${zones.length}`);
+    throw new Error(
+      `a zone-redundant platform needs 3 zones; GCP region ${region} offers this project ` +
+        `${zones.length} zone(s) that are UP (${zones.join(", ") || "none"}). Retry once the ` +
+        "zones are back, or choose another `gcp:region`.",
+    );
   }
   return zones;
 }
@@ -221,7 +230,7 @@ export class GcpNetwork extends pulumi.ComponentResource implements Network {
 
     // Three zones of the region for the regional cluster's nodes.
     const zones = compute.getZonesOutput({ region, status: "UP" }, { parent: this });
-    this.zones = zones.apply((z) => pickZones(z.names));
+    this.zones = zones.apply((z) => pickZones(z.names, region));
     this.networkId = this.network.id;
     this.privateSubnetIds = this.subnet.id.apply((id) => [id]);
 

@@ -307,7 +307,7 @@ export class RagApplication extends pulumi.ComponentResource {
           ],
         },
       },
-      k8s,
+      { ...k8s, dependsOn: hosting.ingressDependsOn ?? [] },
     );
 
     // Default deny, then exactly the traffic the service needs.

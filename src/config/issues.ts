@@ -36,6 +36,11 @@ export function formatIssues(source: string, issues: ConfigIssue[]): string {
 /** Renders a given value for an error message. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "(missing)";
-  if (typeof value === "string") return JSON.stringify(value);
-  return JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? String(value);
+  // A pasted file or a runaway value should not bury the message: show its start and its size.
+  return text.length <= maxShown
+    ? text
+    : `${text.slice(0, maxShown)}... (${text.length} characters)`;
 }
+
+const maxShown = 120;

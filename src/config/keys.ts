@@ -22,6 +22,8 @@ export interface ConfigKey {
   /** What a valid value is, as shown in error messages and the README's reference. */
   expected: string;
   description: string;
+  /** Says which parts of an invalid value are wrong, where the whole value says too little. */
+  describeInvalid?: (value: unknown) => string | undefined;
   /** Writes the value into a profile; absent for `cloud` and `environment`, read separately. */
   apply?: (profile: EnvironmentProfile, value: never) => void;
 }
@@ -31,9 +33,36 @@ const cidr = z
   .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/)
   .refine((value) => {
     const [address, bits] = value.split("/");
-    return address.split(".").every((octet) => Number(octet) <= 255) && Number(bits) <= 32;
+    const octets = address.split(".").map(Number);
+    if (!octets.every((octet) => octet <= 255) || Number(bits) > 32) return false;
+    // A network address: the clouds refuse a block whose host bits are set (10.40.7.1/16).
+    const ip = octets.reduce((sum, octet) => sum * 256 + octet, 0);
+    return ip % 2 ** (32 - Number(bits)) === 0;
   });
-const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/);
+const emailPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const email = z.string().regex(emailPattern);
+/** Tag values every cloud accepts: AWS's tag characters, within GCP's label length. */
+const tagValue = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.:=+@-]{0,62}$/);
+const tagValueExpected =
+  "1-63 letters, digits, spaces or _ . : = + @ - (characters every cloud accepts in a tag), " +
+  "starting with a letter or digit";
+
+/** Names the entries of an e-mail list that are malformed or repeated. */
+function describeEmailList(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  for (const entry of value) {
+    if (typeof entry !== "string" || !emailPattern.test(entry)) {
+      problems.push(`${JSON.stringify(entry)} is not an e-mail address`);
+      continue;
+    }
+    if (seen.has(entry.toLowerCase())) problems.push(`${JSON.stringify(entry)} is listed twice`);
+    seen.add(entry.toLowerCase());
+  }
+  if (value.length > 20) problems.push(`${value.length} addresses`);
+  return problems.length > 0 ? problems.join(", ") : undefined;
+}
 /**
  * A container image reference pinned by a tag other than `latest` or by a sha256 digest:
  * `[registry[:port]/]path[:tag][@sha256:digest]`, the grammar of the distribution reference.
@@ -71,8 +100,17 @@ function key<T>(
   expected: string,
   description: string,
   apply?: (profile: EnvironmentProfile, value: T) => void,
+  describeInvalid?: (value: unknown) => string | undefined,
 ): ConfigKey {
-  return { name, kind, schema, expected, description, apply: apply as ConfigKey["apply"] };
+  return {
+    name,
+    kind,
+    schema,
+    expected,
+    description,
+    apply: apply as ConfigKey["apply"],
+    describeInvalid,
+  };
 }
 
 /** Every `rag:` key a stack file may set. Pulumi.yaml declares the same keys (a test checks). */
@@ -85,20 +123,8 @@ export const configKeys: ConfigKey[] = [
     "one of staging, production",
     "Environment tier; decides the profile of defaults, whatever the stack is called.",
   ),
-  key(
-    "owner",
-    "string",
-    z.string().min(1).max(63),
-    "a team name of 1-63 characters",
-    "Value of the `owner` tag.",
-  ),
-  key(
-    "costCenter",
-    "string",
-    z.string().min(1).max(63),
-    "a cost centre of 1-63 characters",
-    "Value of the `cost-center` tag.",
-  ),
+  key("owner", "string", tagValue, tagValueExpected, "Value of the `owner` tag."),
+  key("costCenter", "string", tagValue, tagValueExpected, "Value of the `cost-center` tag."),
   key(
     "networkCidr",
     "string",
@@ -106,7 +132,7 @@ export const configKeys: ConfigKey[] = [
       const bits = Number(value.split("/")[1]);
       return bits >= 16 && bits <= 20;
     }),
-    "an IPv4 CIDR block from /16 to /20, such as 10.40.0.0/16",
+    "an IPv4 network address from /16 to /20 with its host bits zero, such as 10.40.0.0/16",
     "Address space of the platform network.",
     (p, v: string) => (p.network.cidr = v),
   ),
@@ -170,7 +196,7 @@ export const configKeys: ConfigKey[] = [
     "clusterAuthorizedNetworks",
     "array",
     z.array(cidr).max(20),
-    "a list of at most 20 IPv4 CIDR blocks",
+    "a list of at most 20 IPv4 network addresses with their host bits zero, such as 203.0.113.0/24",
     "Networks allowed to reach a restricted Kubernetes API.",
     (p, v: string[]) => (p.cluster.authorizedNetworks = v),
   ),
@@ -289,10 +315,14 @@ export const configKeys: ConfigKey[] = [
   key(
     "alertEmails",
     "array",
-    z.array(email).max(20),
-    "a list of at most 20 e-mail addresses",
+    z
+      .array(email)
+      .max(20)
+      .refine((list) => new Set(list.map((e) => e.toLowerCase())).size === list.length),
+    "a list of at most 20 distinct e-mail addresses",
     "Addresses that receive alerts.",
     (p, v: string[]) => (p.monitoring.alertEmails = v),
+    describeEmailList,
   ),
   key(
     "deletionProtection",

@@ -157,7 +157,7 @@ export function loadConfig(
       costCenter: decoded.get("costCenter") as string | undefined,
     };
     issues.push(...crossFieldIssues(settings, rules !== undefined && region !== ""));
-    warnings.push(...riskWarnings(settings));
+    warnings.push(...riskWarnings(settings, Object.keys(raw.values), rulesFor));
     if (rules !== undefined && cloud !== undefined) issues.push(...rules.validate(settings));
     if (rules !== undefined) issues.push(...recoveryIssues(settings, rules.recovery));
   }
@@ -199,7 +199,7 @@ function decodeValue(definition: ConfigKey, text: string): Decoded {
     definition.kind === "string" && /^\d+\.\d+$/.test(text)
       ? "YAML reads an unquoted number and drops its trailing zeros (1.30 becomes 1.3): put the value in quotes."
       : undefined;
-  return { ok: false, given: describeValue(value), hint };
+  return { ok: false, given: definition.describeInvalid?.(value) ?? describeValue(value), hint };
 }
 
 function isStructured(text: string): boolean {
@@ -268,6 +268,19 @@ function editDistance(a: string, b: string): number {
 function crossFieldIssues(settings: PlatformSettings, regionKnown: boolean): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const { cluster, database } = settings;
+  // A public block would shadow real internet hosts from inside the network. 100.64.0.0/10 (RFC
+  // 6598) is left out: Cloud SQL's private IP admits a non-RFC 1918 client only through authorized
+  // networks, which the GCP backend does not set.
+  const privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+  const block = ipv4Range(settings.network.cidr);
+  if (block !== undefined && !privateRanges.some((range) => rangeContains(range, block))) {
+    issues.push({
+      key: `${namespace}:networkCidr`,
+      expected: `a block inside the private ranges (${privateRanges.join(", ")})`,
+      given: JSON.stringify(settings.network.cidr),
+      hint: "Choose an unused block such as 10.40.0.0/16.",
+    });
+  }
   if (cluster.nodeMinCount > cluster.nodeMaxCount) {
     issues.push({
       key: `${namespace}:nodeMinCount`,
@@ -342,9 +355,84 @@ function crossFieldIssues(settings: PlatformSettings, regionKnown: boolean): Con
   return issues;
 }
 
-function riskWarnings(settings: PlatformSettings): ConfigWarning[] {
+/** First and last address of an IPv4 CIDR block, or undefined when it is not one. */
+function ipv4Range(cidr: string): [number, number] | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (match === null) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((octet) => octet > 255) || prefix > 32) return undefined;
+  const start = octets.reduce((sum, octet) => sum * 256 + octet, 0);
+  const size = 2 ** (32 - prefix);
+  const first = start - (start % size);
+  return [first, first + size - 1];
+}
+
+function rangeContains(outer: string, [first, last]: [number, number]): boolean {
+  const range = ipv4Range(outer);
+  return range !== undefined && range[0] <= first && last <= range[1];
+}
+
+/**
+ * @param stackKeys every key of the stack file, namespaced as written
+ * @param rulesFor the clouds' rules, whose provider keys name each cloud's namespaces
+ */
+function riskWarnings(
+  settings: PlatformSettings,
+  stackKeys: readonly string[],
+  rulesFor: (cloud: Cloud) => CloudRules,
+): ConfigWarning[] {
   const warnings: ConfigWarning[] = [];
   const { protection, database, environment } = settings;
+  const { cluster } = settings;
+  if (cluster.endpointAccess === "private" && cluster.authorizedNetworks.length > 0) {
+    warnings.push({
+      code: "RAG011",
+      message:
+        "rag:clusterAuthorizedNetworks is set but rag:clusterEndpointAccess is private: the list " +
+        "is ignored and the Kubernetes API stays reachable only from inside the network. Set " +
+        "rag:clusterEndpointAccess to restricted to use it, or remove the list.",
+    });
+  }
+  // Keys the program never reads: another cloud's provider keys, or an unknown namespace.
+  const namespaceOf = (key: string) => key.split(":")[0];
+  const providerNamespaces = (cloud: Cloud) =>
+    rulesFor(cloud).providerConfig.required.map((k) => namespaceOf(k.key));
+  const ownNamespaces = new Set(providerNamespaces(settings.cloud));
+  const otherCloudKeys = stackKeys.filter((key) =>
+    clouds.some(
+      (cloud) =>
+        cloud !== settings.cloud &&
+        providerNamespaces(cloud).includes(namespaceOf(key)) &&
+        !ownNamespaces.has(namespaceOf(key)),
+    ),
+  );
+  if (otherCloudKeys.length > 0) {
+    warnings.push({
+      code: "RAG012",
+      message:
+        `provider keys of another cloud in this ${settings.cloud} stack, which ignores them: ` +
+        `${otherCloudKeys.map((key) => `\`${key}\``).join(", ")}. Probably left over from a ` +
+        "copied stack file; remove them.",
+    });
+  }
+  const knownNamespaces = new Set([
+    namespace,
+    "pulumi",
+    "kubernetes",
+    "random",
+    ...clouds.flatMap(providerNamespaces),
+  ]);
+  const strayKeys = stackKeys.filter((key) => !knownNamespaces.has(namespaceOf(key)));
+  if (strayKeys.length > 0) {
+    warnings.push({
+      code: "RAG013",
+      message:
+        `keys in a namespace this program never reads (it reads ` +
+        `${[...knownNamespaces].join(", ")}): ${strayKeys.map((key) => `\`${key}\``).join(", ")}. ` +
+        "A misspelt namespace or a leftover; fix or remove them.",
+    });
+  }
   if (environment === "production") {
     if (!protection.deletionProtection || !protection.protect || !protection.retainOnDelete) {
       warnings.push({

@@ -60,4 +60,9 @@ export interface AppHosting {
   identityEgress: Array<{ peer: NetworkPeer; port: number; protocol: "TCP" | "UDP" }>;
   /** Present when `snapshots` was asked for. */
   snapshotStorage?: SnapshotStorage;
+  /**
+   * What the Ingress must wait for: the ingress controller, when the backend installs it.
+   * @default none (the cloud serves the class without an install, such as an AKS add-on)
+   */
+  ingressDependsOn?: pulumi.Resource[];
 }

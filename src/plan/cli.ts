@@ -22,6 +22,9 @@ Runs the program offline under recording mocks with the stack's configuration.
 Exit status: 0 success; 1 a mandatory policy failed; 2 bad usage or invalid config;
 3 the program failed (a bug: please report it).`;
 
+/** The stack names the Pulumi CLI accepts. */
+const stackNamePattern = /^[A-Za-z0-9_.-]{1,100}$/;
+
 async function main(argv: string[]): Promise<number> {
   let values: { stack?: string; "config-file"?: string; json?: boolean; help?: boolean };
   try {
@@ -46,6 +49,13 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values.stack === undefined || values.stack === "") {
     process.stderr.write(`--stack is required.\n\n${usage}\n`);
+    return exitStatus.usageOrConfig;
+  }
+  if (!stackNamePattern.test(values.stack)) {
+    process.stderr.write(
+      `--stack ${JSON.stringify(values.stack)}: expected a Pulumi stack name (letters, digits, ` +
+        "hyphens, underscores or periods, at most 100 characters).\n",
+    );
     return exitStatus.usageOrConfig;
   }
 

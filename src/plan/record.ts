@@ -102,6 +102,12 @@ export async function recordProgram(options: RecordOptions): Promise<Recording> 
   // route those lines to the caller while the program runs.
   const restoreConsole = options.onLog ? captureRuntimeLog(options.onLog) : () => undefined;
 
+  // An exception inside an `apply` (a backend's check on a value known only at preview, such as
+  // the zones of a region) surfaces in the SDK as a rejection nobody awaits. While the program
+  // runs, such rejections are the program's failure, reported like one thrown directly.
+  const stray: unknown[] = [];
+  const restoreRejections = captureRejections(stray);
+
   // Run the program inside the root stack, then wait until no registration is outstanding.
   // A program failure is caught here and rethrown after the registrations drain: let through,
   // it would also reject promises inside the SDK that nobody awaits.
@@ -122,13 +128,29 @@ export async function recordProgram(options: RecordOptions): Promise<Recording> 
   }
   try {
     await internals.waitForRPCs();
+    // Rejections are reported after the microtask queue drains; let one macrotask pass.
+    await new Promise((resolve) => setImmediate(resolve));
   } finally {
     restoreConsole();
+    restoreRejections();
   }
   if (failure !== undefined) throw failure.error;
+  if (stray.length > 0) throw stray[0];
   const stack = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
   const outputs = stack === undefined ? {} : await stackOutputs(monitor, stack.urn);
   return { resources, outputs };
+}
+
+/** Collects unhandled rejections into `into` instead of the process's handlers, until undone. */
+function captureRejections(into: unknown[]): () => void {
+  const handlers = process.listeners("unhandledRejection");
+  process.removeAllListeners("unhandledRejection");
+  const collect = (reason: unknown) => into.push(reason);
+  process.on("unhandledRejection", collect);
+  return () => {
+    process.off("unhandledRejection", collect);
+    for (const handler of handlers) process.on("unhandledRejection", handler);
+  };
 }
 
 const runtimeLine = /^(debug|info|warning|error): \[runtime\] ([\s\S]*)$/;

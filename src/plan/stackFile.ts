@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
 import { parse, YAMLParseError } from "yaml";
 import { ConfigError, type ConfigIssue } from "../config/issues";
+import { configKeys } from "../config/keys";
 import type { RawConfig } from "../config/load";
 
 /**
- * Reads a stack file the way the Pulumi CLI hands its config to a program: keys without a
- * namespace belong to the project, scalars become strings, maps and lists become JSON, and
- * `secure:` values are secrets. The offline plan cannot decrypt a `secure:` value, so it carries
+ * Reads a stack file the way the Pulumi CLI hands its config to a program: every key is
+ * `<namespace>:<name>` (the CLI refuses a key without a namespace, and reads the old
+ * `<namespace>:config:<name>` form as `<namespace>:<name>`), scalars become strings, maps and
+ * lists become JSON, and `secure:` values are secrets. The offline plan cannot decrypt a `secure:` value, so it carries
  * the placeholder `[secret]` and marks the key secret.
  */
 export function readStackFile(path: string, project: string, source = path): RawConfig {
@@ -75,12 +77,48 @@ export function parseStackFile(text: string, project: string, source: string): R
 
   const values: Record<string, string> = {};
   const secretKeys = new Set<string>();
+  const keyIssues: ConfigIssue[] = [];
   for (const [rawKey, value] of Object.entries(config)) {
-    const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+    const key = configKey(rawKey);
+    if (key === undefined) {
+      keyIssues.push(unparsableKeyIssue(rawKey, project));
+      continue;
+    }
     if (containsSecure(value)) secretKeys.add(key);
     values[key] = toConfigString(value);
   }
+  if (keyIssues.length > 0) throw new ConfigError(source, keyIssues);
   return { values, secretKeys };
+}
+
+/** The key as the CLI's `config.ParseKey` reads it, or undefined where the CLI refuses it. */
+function configKey(rawKey: string): string | undefined {
+  const parts = rawKey.split(":");
+  if (parts.length === 2 && parts[0] !== "" && parts[1] !== "") return rawKey;
+  if (parts.length === 3 && parts[1] === "config" && parts[0] !== "" && parts[2] !== "") {
+    return `${parts[0]}:${parts[2]}`;
+  }
+  return undefined;
+}
+
+const providerKeyNames = new Set(["region", "project", "location", "zone"]);
+
+function unparsableKeyIssue(rawKey: string, project: string): ConfigIssue {
+  const name = rawKey.split(":").pop() ?? rawKey;
+  let hint = `Write keys as \`<namespace>:<name>\`, for example \`${project}:cloud\`.`;
+  if (!rawKey.includes(":") && configKeys.some((k) => k.name === rawKey)) {
+    hint = `Write it as \`${project}:${rawKey}\`.`;
+  } else if (providerKeyNames.has(name)) {
+    hint =
+      "Provider keys take their provider's namespace: `aws:region`, `gcp:project`, " +
+      "`gcp:region` or `azure-native:location`.";
+  }
+  return {
+    key: rawKey,
+    expected: "a key of the form `<namespace>:<name>`, as the Pulumi CLI requires",
+    given: rawKey.includes(":") ? "a key the CLI cannot parse" : "a key without a namespace",
+    hint,
+  };
 }
 
 /** Top-level keys of a Pulumi stack settings file. */
