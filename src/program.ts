@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { cloudRules, loadBackend } from "../providers";
 import { ConfigError } from "./config/issues";
-import { loadConfig, type RawConfig } from "./config/load";
+import { loadConfig, type LoadedConfig, type RawConfig } from "./config/load";
 import { apiName, containerPort, readinessPath, servicePort } from "./app/spec";
 import { RagPlatform } from "./platform";
 
@@ -9,8 +9,11 @@ import { RagPlatform } from "./platform";
 export interface ProgramOptions {
   /** Stack file named in configuration errors. @default `Pulumi.<stack>.yaml` */
   source?: string;
-  /** Configuration to read. @default the configuration the Pulumi engine passed in */
-  raw?: RawConfig;
+  /**
+   * Configuration a caller has already loaded and validated (the offline plan validates before
+   * it starts the runtime). @default loaded from the configuration the Pulumi engine passed in
+   */
+  config?: LoadedConfig;
   /** Receives warnings and progress. @default `pulumi.log.warn` and `pulumi.log.info` */
   report?: (severity: "info" | "warning", message: string) => void;
 }
@@ -37,11 +40,8 @@ export function engineConfig(): RawConfig {
  */
 export async function runProgram(options: ProgramOptions = {}): Promise<Record<string, unknown>> {
   const source = options.source ?? `Pulumi.${pulumi.getStack()}.yaml`;
-  const { settings, warnings } = loadConfig(
-    options.raw ?? engineConfig(),
-    source,
-    (cloud) => cloudRules[cloud],
-  );
+  const { settings, warnings } =
+    options.config ?? loadConfig(engineConfig(), source, (cloud) => cloudRules[cloud]);
   const report = options.report ?? logToEngine;
   for (const warning of warnings) report("warning", `${warning.code}: ${warning.message}`);
   report(

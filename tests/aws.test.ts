@@ -5,7 +5,7 @@ import { AwsNetwork, pickZones, subnetPlan } from "../providers/aws/network";
 import { ConfigError } from "../src/config/issues";
 import { alertSignals, maxDetectionSeconds } from "../src/contracts/common";
 import { Naming } from "../src/naming";
-import { blind } from "../src/plan/digest";
+import { blind } from "../src/plan/wire";
 import { fixtureSets } from "../src/plan/plan";
 import { recordProgram } from "../src/plan/record";
 import {

@@ -12,7 +12,7 @@ import { ConfigError } from "../src/config/issues";
 import { loadConfig } from "../src/config/load";
 import { maxDetectionSeconds } from "../src/contracts/common";
 import { Naming } from "../src/naming";
-import { isSecretValue } from "../src/plan/digest";
+import { isSecretValue } from "../src/plan/wire";
 import { parseStackFile } from "../src/plan/stackFile";
 import {
   configFor,

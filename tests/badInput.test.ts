@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { runScriptAsync, type CommandRun } from "./harness";
 
 /** The corpus of invalid stack files, each a mistake people make, with what it must print. */
 const corpus = join("tests", "fixtures", "bad-stacks");
@@ -15,32 +15,12 @@ const files = readdirSync(corpus)
   .filter((name) => name.endsWith(".yaml") && name !== "expected.yaml")
   .sort();
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the plan the way a user does, through npm, from the repository root. */
-function runPlan(file: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      "npm",
-      ["run", "--silent", "plan", "--", "--stack", "bad", "--config-file", file],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+/** Runs the plan on one stack file the way a user does, through npm. */
+const runPlan = (file: string) => runScriptAsync("plan", ["--stack", "bad", "--config-file", file]);
 
 /** Runs every file through the command, `limit` processes at a time. */
-async function runAll(paths: string[], limit: number): Promise<Map<string, Run>> {
-  const runs = new Map<string, Run>();
+async function runAll(paths: string[], limit: number): Promise<Map<string, CommandRun>> {
+  const runs = new Map<string, CommandRun>();
   const queue = [...paths];
   const worker = async () => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
@@ -52,7 +32,7 @@ async function runAll(paths: string[], limit: number): Promise<Map<string, Run>>
 }
 
 describe("the plan command on invalid stack files", () => {
-  let runs: Map<string, Run>;
+  let runs: Map<string, CommandRun>;
 
   before(async function () {
     this.timeout(300_000);
@@ -77,7 +57,7 @@ describe("the plan command on invalid stack files", () => {
       const path = join(corpus, name);
       const run = runs.get(path);
       expect(run, `no run of ${path}`).to.not.equal(undefined);
-      const { status, stdout, stderr } = run as Run;
+      const { status, stdout, stderr } = run as CommandRun;
       expect(status, stderr).to.equal(2);
       expect(stdout, "stdout").to.equal("");
       expect(stderr).to.match(/^.+ has \d+ configuration problems?:$/m);

@@ -1,25 +1,12 @@
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { configFor, type StackConfig } from "./harness";
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { configFor, runScript, type StackConfig } from "./harness";
 
 /** Runs the plan the way a user does, through npm, from the repository root. */
-function runPlan(args: string[]): Run {
-  const result = spawnSync("npm", ["run", "--silent", "plan", "--", ...args], {
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const runPlan = (args: string[]) => runScript("plan", args);
 
 function stackFile(config: StackConfig | string): string {
   const dir = mkdtempSync(join(tmpdir(), "rag-plan-"));

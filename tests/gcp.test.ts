@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { maxDetectionSeconds } from "../src/contracts/common";
-import { isSecretValue } from "../src/plan/digest";
+import { isSecretValue } from "../src/plan/wire";
 import { gcpRules } from "../providers/gcp/rules";
 import { backupConfiguration, maxConnections } from "../providers/gcp/database";
 import { gcpLabels, gcpNameRules } from "../providers/gcp/naming";

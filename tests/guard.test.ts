@@ -1,24 +1,13 @@
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cloudRules } from "../providers";
 import { statefulTypesOfAllClouds, stepType } from "../src/guard/guard";
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runScript } from "./harness";
 
 /** Runs the guard the way CI does, through npm, from the repository root. */
-function runGuard(args: string[]): Run {
-  const result = spawnSync("npm", ["run", "--silent", "guard", "--", ...args], {
-    encoding: "utf8",
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const runGuard = (args: string[]) => runScript("guard", args);
 
 const fixture = (name: string) => join("tests", "fixtures", "previews", name);
 const rdsUrn =
@@ -107,14 +96,7 @@ describe("the replace guard", () => {
   });
 
   it("passes the offline plan's own digest, whose steps are all creates", () => {
-    const plan = spawnSync(
-      "npm",
-      ["run", "--silent", "plan", "--", "--stack", "production", "--json"],
-      {
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
+    const plan = runScript("plan", ["--stack", "production", "--json"]);
     expect(plan.status, plan.stderr).to.equal(0);
     const run = runGuard([tempFile("digest.json", plan.stdout)]);
     expect(run.status, run.stdout + run.stderr).to.equal(0);

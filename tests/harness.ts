@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { spawn, spawnSync } from "node:child_process";
 import { stringify } from "yaml";
-import { blind } from "../src/plan/digest";
-import { unwrapSecrets } from "../src/plan/mocks";
+import { blind, unwrapSecrets } from "../src/plan/wire";
 import { planConfig, planStack, readProjectFile, type PlanResult } from "../src/plan/plan";
 import type { RecordedResource } from "../src/plan/record";
 import { applyProjectDefaults, parseStackFile } from "../src/plan/stackFile";
@@ -87,4 +87,35 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   // `promise()` is the SDK's own accessor; unlike `apply` it also settles for unknown values
   // (as undefined) instead of never calling back and hanging the test.
   return (output as unknown as { promise(): Promise<T> }).promise();
+}
+
+/** What a command printed and how it ended. */
+export interface CommandRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs an npm script the way a user does (`npm run --silent SCRIPT -- ARGS`) from the root. */
+export function runScript(script: string, args: string[]): CommandRun {
+  const result = spawnSync("npm", ["run", "--silent", script, "--", ...args], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `runScript` without blocking, so several runs can share the machine's cores. */
+export function runScriptAsync(script: string, args: string[]): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "--silent", script, "--", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 }

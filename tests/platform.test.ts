@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import { cloudRules, loadBackend } from "../providers";
 import { loadConfig } from "../src/config/load";
 import type { Cloud } from "../src/config/settings";
-import { blind } from "../src/plan/digest";
+import { blind } from "../src/plan/wire";
 import { fixtureSets } from "../src/plan/plan";
 import { recordProgram } from "../src/plan/record";
 import { parseStackFile } from "../src/plan/stackFile";

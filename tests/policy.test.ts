@@ -12,6 +12,7 @@ import {
 } from "../policy/engine";
 import { rules } from "../policy/rules";
 import { statefulTypes } from "../policy/rules/stateful";
+import { unknownSentinel } from "../src/plan/wire";
 import { toResourceView } from "../src/policy/rules";
 import { configFor, plan, planRepoStack, type PlanResult } from "./harness";
 
@@ -718,7 +719,6 @@ describe("the CrossGuard pack (policy/)", function () {
   it("passes the planned production stack and flags a public database, by resource", async () => {
     const result = await productionPlan("aws");
     const instance = result.recording.resources.find((r) => r.name === "rag-database-instance")!;
-    const unknownSentinel = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     const compliant: any = await call(
       "analyzeStack",
       // A key id unknown during a real preview must neither fail nor demote the policy.

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { blind } from "../src/plan/digest";
+import { blind } from "../src/plan/wire";
 import type { FixtureSet } from "../src/plan/fixtures";
 import { recordProgram, type Recording } from "../src/plan/record";
 

@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { blinded, isSecretValue } from "../src/plan/digest";
-import { unwrapSecrets } from "../src/plan/mocks";
+import { blinded, isSecretValue, unwrapSecrets } from "../src/plan/wire";
 import { randomFixtures } from "../src/plan/randomFixtures";
 import { renderPlan } from "../src/plan/render";
 import { configFor, plan, type PlanResult, type StackConfig } from "./harness";

@@ -4,7 +4,7 @@ import * as opensearch from "@pulumi/aws/opensearch";
 import * as pulumi from "@pulumi/pulumi";
 import type { SecretReference, WorkloadIdentity } from "../../src/contracts/common";
 import type { VectorStore, VectorStoreArgs } from "../../src/contracts/vectorStore";
-import { qdrantVectorStore } from "../../src/app/qdrantStore";
+import { placeVectorStore, type VectorStorePlacement } from "../../src/vectorStore";
 import { statefulOptions } from "../../src/protection";
 import { type AlarmSpec, createAlarms } from "./alarms";
 import type { AwsAccount } from "./kms";
@@ -119,26 +119,9 @@ export class AwsVectorStore extends pulumi.ComponentResource implements VectorSt
     this.indexName = pulumi.output(settings.indexName);
     this.dimensions = pulumi.output(settings.dimensions);
 
-    switch (settings.engine) {
-      case "pgvector":
-        // The vectors live in the platform database, behind its credentials.
-        this.endpoint = args.database.host;
-        this.credentials = args.database.credentials;
-        break;
-      case "managed": {
-        const managed = this.collection(name, args);
-        this.endpoint = managed.endpoint;
-        this.credentials = managed.credentials;
-        break;
-      }
-      case "qdrant": {
-        // Qdrant runs in the cluster (src/app); the vault holds its API key.
-        const inCluster = qdrantVectorStore(this, name, args.vault, settings);
-        this.endpoint = inCluster.endpoint;
-        this.credentials = inCluster.credentials;
-        break;
-      }
-    }
+    const placement = placeVectorStore(this, name, args, () => this.collection(name, args));
+    this.endpoint = placement.endpoint;
+    this.credentials = placement.credentials;
 
     this.registerOutputs({
       engine: this.engine,
@@ -147,10 +130,7 @@ export class AwsVectorStore extends pulumi.ComponentResource implements VectorSt
     });
   }
 
-  private collection(
-    name: string,
-    args: AwsVectorStoreArgs,
-  ): { endpoint: pulumi.Output<string>; credentials: SecretReference } {
+  private collection(name: string, args: AwsVectorStoreArgs): VectorStorePlacement {
     const { naming, tags, settings, protection, network, account, region, vault } = args;
     const identity = args.workloadIdentity;
     if (identity === undefined) {

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ProtectionSettings } from "../../src/config/settings";
 import type { SecretReference } from "../../src/contracts/common";
 import type { VectorStore, VectorStoreArgs } from "../../src/contracts/vectorStore";
-import { qdrantVectorStore } from "../../src/app/qdrantStore";
+import { placeVectorStore, type VectorStorePlacement } from "../../src/vectorStore";
 import { statefulOptions } from "../../src/protection";
 import { alertThresholds, metricAlert } from "./alerts";
 import type { AzureNetwork } from "./network";
@@ -51,43 +51,41 @@ export class AzureVectorStore extends pulumi.ComponentResource implements Vector
 
   constructor(name: string, args: AzureVectorStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rag:vectorStore:AzureVectorStore", name, {}, opts);
-    const { settings, database } = args;
+    const { settings } = args;
     this.engine = pulumi.output(settings.engine);
     this.indexName = pulumi.output(settings.indexName);
     this.dimensions = pulumi.output(settings.dimensions);
 
-    if (settings.engine === "managed") {
-      const service = this.searchService(name, args);
-      this.endpoint = pulumi.interpolate`https://${service.name}.search.windows.net`;
-      // No key in the secret: clients authenticate with their workload identity.
-      this.credentials = args.vault.putSecret({
-        logicalName: "vector-store-credentials",
-        description: "Azure AI Search endpoint and index of the RAG platform (Entra ID auth)",
-        value: this.endpoint.apply((endpoint) =>
-          JSON.stringify({
-            endpoint,
-            indexName: settings.indexName,
-            dimensions: settings.dimensions,
-            auth: "entra-id-workload-identity",
-          }),
-        ),
-      });
-    } else if (settings.engine === "qdrant") {
-      // Qdrant runs in the cluster (src/app); the vault holds its API key.
-      const inCluster = qdrantVectorStore(this, name, args.vault, settings);
-      this.endpoint = inCluster.endpoint;
-      this.credentials = inCluster.credentials;
-    } else {
-      // pgvector: vectors live in the platform database, reached with its credentials.
-      this.endpoint = database.host;
-      this.credentials = database.credentials;
-    }
+    const placement = placeVectorStore(this, name, args, () => this.searchPlacement(name, args));
+    this.endpoint = placement.endpoint;
+    this.credentials = placement.credentials;
 
     this.registerOutputs({
       engine: this.engine,
       endpoint: this.endpoint,
       indexName: this.indexName,
     });
+  }
+
+  /** The managed engine: Azure AI Search, and a vault secret with no key in it. */
+  private searchPlacement(name: string, args: AzureVectorStoreArgs): VectorStorePlacement {
+    const { settings } = args;
+    const service = this.searchService(name, args);
+    const endpoint = pulumi.interpolate`https://${service.name}.search.windows.net`;
+    // No key in the secret: clients authenticate with their workload identity.
+    const credentials = args.vault.putSecret({
+      logicalName: "vector-store-credentials",
+      description: "Azure AI Search endpoint and index of the RAG platform (Entra ID auth)",
+      value: endpoint.apply((url) =>
+        JSON.stringify({
+          endpoint: url,
+          indexName: settings.indexName,
+          dimensions: settings.dimensions,
+          auth: "entra-id-workload-identity",
+        }),
+      ),
+    });
+    return { endpoint, credentials };
   }
 
   private searchService(name: string, args: AzureVectorStoreArgs): search.Service {

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../src/config/settings";
 import type { SecretReference, WorkloadIdentity } from "../../src/contracts/common";
 import type { VectorStore, VectorStoreArgs } from "../../src/contracts/vectorStore";
-import { qdrantVectorStore } from "../../src/app/qdrantStore";
+import { placeVectorStore, type VectorStorePlacement } from "../../src/vectorStore";
 import { statefulOptions } from "../../src/protection";
 import {
   channelList,
@@ -62,20 +62,9 @@ export class GcpVectorStore extends pulumi.ComponentResource implements VectorSt
     this.indexName = pulumi.output(settings.indexName);
     this.dimensions = pulumi.output(settings.dimensions);
 
-    if (settings.engine === "managed") {
-      const managed = this.declareVertex(name, args);
-      this.endpoint = managed.endpoint;
-      this.credentials = managed.credentials;
-    } else if (settings.engine === "qdrant") {
-      // Qdrant runs in the cluster (src/app); the vault holds its API key.
-      const inCluster = qdrantVectorStore(this, name, args.vault, settings);
-      this.endpoint = inCluster.endpoint;
-      this.credentials = inCluster.credentials;
-    } else {
-      // pgvector: the database is the store.
-      this.endpoint = args.database.host;
-      this.credentials = args.database.credentials;
-    }
+    const placement = placeVectorStore(this, name, args, () => this.declareVertex(name, args));
+    this.endpoint = placement.endpoint;
+    this.credentials = placement.credentials;
 
     this.registerOutputs({
       engine: this.engine,
@@ -85,10 +74,7 @@ export class GcpVectorStore extends pulumi.ComponentResource implements VectorSt
     });
   }
 
-  private declareVertex(
-    name: string,
-    args: GcpVectorStoreArgs,
-  ): { endpoint: pulumi.Output<string>; credentials: SecretReference } {
+  private declareVertex(name: string, args: GcpVectorStoreArgs): VectorStorePlacement {
     const { naming, settings, network, protection } = args;
     const project = network.project;
     const labels = gcpLabels(args.tags);

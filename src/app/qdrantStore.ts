@@ -18,7 +18,8 @@ export const qdrantEndpoint = `http://${qdrant.release}.${qdrant.namespace}.svc.
 /**
  * The vault side of the `qdrant` engine, the same on every cloud: a generated API key stored in
  * the vault (the application layer hands it to Qdrant and to the service through External
- * Secrets), and the in-cluster endpoint. Backends call this from their vector store component.
+ * Secrets), and the in-cluster endpoint. `placeVectorStore` (src/vectorStore.ts) calls it for
+ * every backend.
  */
 export function qdrantVectorStore(
   parent: pulumi.Resource,

@@ -1,29 +1,13 @@
 import type { RecoveryReport } from "../recovery/achievable";
 import type { RecordedResource, Recording } from "./record";
-
-const sigKey = "4dabf18193072939515e22adb298388d";
-const secretSig = "1b47061264138c4ac30d75fd1eb44270";
-const resourceSig = "5cf8f73096256a8f31e491e813e4eb8e";
-
-/** What a reader of the plan sees in place of a secret. */
-export const blinded = "[secret]";
+import { blind, blinded } from "./wire";
 
 export interface DigestStep {
   op: "create";
   urn: string;
   provider: string;
-  newState: {
-    urn: string;
-    type: string;
-    custom: boolean;
-    parent: string;
-    provider: string;
-    inputs: Record<string, unknown>;
-    protect: boolean;
-    retainOnDelete: boolean;
-    dependencies: string[];
-    propertyDependencies: Record<string, string[]>;
-  };
+  /** The registration as recorded, less its logical name (the URN carries it). */
+  newState: Omit<RecordedResource, "name">;
 }
 
 export interface Diagnostic {
@@ -85,25 +69,4 @@ function toStep(resource: RecordedResource): DigestStep {
       propertyDependencies: resource.propertyDependencies,
     },
   };
-}
-
-/** Replaces the wire form's secrets with `[secret]` and resource references with their URN. */
-export function blind(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(blind);
-  if (value !== null && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    if (record[sigKey] === secretSig) return blinded;
-    if (record[sigKey] === resourceSig) return record.urn;
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, blind(v)]));
-  }
-  return value;
-}
-
-/** True when a wire-form value is a secret (wrapped by the SDK). */
-export function isSecretValue(value: unknown): boolean {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    (value as Record<string, unknown>)[sigKey] === secretSig
-  );
 }

@@ -1,8 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { CloudFixtures, FixtureSet, Inputs } from "./fixtures";
-
-const secretSig = "1b47061264138c4ac30d75fd1eb44270";
-const sigKey = "4dabf18193072939515e22adb298388d";
+import { unwrapSecrets } from "./wire";
 
 /** Thrown for an invoke no fixture answers, so a missing fixture fails loudly instead of hanging. */
 export class UnknownInvokeError extends Error {
@@ -49,15 +47,4 @@ export class FixtureMocks implements pulumi.runtime.Mocks {
   private fixturesFor(token: string): CloudFixtures | undefined {
     return this.sets.find((set) => token.startsWith(set.prefix))?.fixtures;
   }
-}
-
-/** Replaces the SDK's secret wrappers with their values, for fixtures that compute from inputs. */
-export function unwrapSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value !== null && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    if (record[sigKey] === secretSig) return unwrapSecrets(record.value);
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
-  }
-  return value;
 }

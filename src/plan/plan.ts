@@ -85,7 +85,7 @@ export async function planConfig(
     onLog: (severity, message) => diagnostics.push({ severity, message }),
     program: () =>
       runProgram({
-        raw,
+        config: loaded,
         source: context.source,
         report: (severity, message) => diagnostics.push({ severity, message }),
       }),

@@ -10,7 +10,7 @@ import {
 } from "../../policy/engine";
 import { rules } from "../../policy/rules";
 import type { Environment } from "../config/settings";
-import { blind, isSecretValue } from "../plan/digest";
+import { blind, isSecretValue, isTaggedValue, unknownSentinel } from "../plan/wire";
 import type { RecordedResource } from "../plan/record";
 
 export type { PolicyLevel, PolicyViolation } from "../../policy/engine";
@@ -25,10 +25,6 @@ export interface PolicyInput {
   stackUrn: string;
 }
 
-/** The engine's wire form marks unknown values with this string (the SDK's own sentinel). */
-const unknownSentinel = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const sigKey = "4dabf18193072939515e22adb298388d";
-
 /** Wire-form inputs as the policy engine reads them: secrets kept as secrets, references as URNs. */
 export function toProps(value: unknown): unknown {
   if (value === unknownSentinel) return unknownValue;
@@ -36,7 +32,7 @@ export function toProps(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toProps);
   if (value !== null && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (sigKey in record) return blind(record);
+    if (isTaggedValue(record)) return blind(record);
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, toProps(v)]));
   }
   return value;

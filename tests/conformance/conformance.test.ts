@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { cloudRules } from "../../providers";
 import { alertSignals, maxDetectionSeconds } from "../../src/contracts/common";
 import type { Cloud, Environment } from "../../src/config/settings";
-import { blind } from "../../src/plan/digest";
+import { blind } from "../../src/plan/wire";
 import { profiles } from "../../stacks";
 import { configFor, inputs, plan, type PlanResult } from "../harness";
 import { adapters } from "./adapters";
